@@ -1,0 +1,2 @@
+import { defineContentScript } from 'wxt/utils/define-content-script';
+export default defineContentScript({ matches: ['<all_urls>'], allFrames: true, runAt: 'document_start', main() {} });

@@ -1,0 +1,52 @@
+/**
+ * Every tunable of the extension in one place. Units are in the names.
+ * Policy can override the ones it names (see lib/schema/policy.ts); the rest are fixed by design.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** Collector used by development builds (`npm run build:dev`, the demo) when no managed policy is set. */
+export const DEV_COLLECTOR_URL = 'http://127.0.0.1:8787';
+
+// Content script batching: flush what was captured after this quiet time or this many events.
+export const CONTENT_FLUSH_DELAY_MS = 250;
+export const CONTENT_FLUSH_MAX_EVENTS = 100;
+/** Retries of a batch the background did not take (worker restarting, "Receiving end does not exist"). */
+export const CONTENT_SEND_RETRIES = 8;
+export const CONTENT_SEND_RETRY_BASE_MS = 50;
+
+/** Pointer paths: sampling interval (policy `pointerSampleMs`) and the longest path segment per event. */
+export const POINTER_SAMPLE_MS_DEFAULT = 75;
+export const POINTER_SEGMENT_MAX_POINTS = 64;
+/** Scroll events per container are coalesced over this window. */
+export const SCROLL_COALESCE_MS = 150;
+
+/** Longest text kept for an accessible name, a selector or a value (characters). */
+export const MAX_NAME_CHARS = 120;
+export const MAX_VALUE_CHARS = 1_000;
+export const MAX_SELECTOR_CHARS = 400;
+
+/** The fixed stand-in for every masked key and value: the same whatever was typed. */
+export const MASK = '•';
+
+// Uploads.
+export const UPLOAD_INTERVAL_MINUTES_DEFAULT = 5;
+/** Start an upload early once this many events are pending. */
+export const UPLOAD_EARLY_EVENTS = 500;
+export const BATCH_MAX_EVENTS = 500;
+export const BATCH_MAX_RAW_BYTES = 512 * 1024;
+export const UPLOAD_TIMEOUT_MS = 20_000;
+export const BACKOFF_BASE_MS = 30_000;
+export const BACKOFF_MAX_MS = 60 * 60_000;
+/** Chrome never fires alarms sooner than 30 s after they are set (packed extensions). */
+export const ALARM_MIN_DELAY_MS = 30_000;
+export const MAX_UPLOAD_KB_PER_DAY_DEFAULT = 20_480;
+export const MAX_UPLOAD_KBPS_DEFAULT = 64;
+export const MAX_BUFFER_MB_DEFAULT = 50;
+
+/** Ids of events already stored are remembered this long so a content retry cannot store them twice. */
+export const RECENT_IDS_TTL_MS = 60 * 60_000;
+
+// Pause.
+export const MAX_PAUSE_MINUTES_DEFAULT = 30;
+export const PAUSE_CHOICES_MINUTES = [5, 15, 30] as const;

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'wxt';
+
+// The public half of the development signing key: it fixes the Chrome extension id (see README) so that
+// policies can name it. Organisations that pack their own build replace it with their own key's.
+const MANIFEST_KEY = readFileSync(new URL('./keys/dev-key.pub.txt', import.meta.url), 'utf8').trim();
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  imports: false,
+  manifest: ({ browser }) => ({
+    name: 'Workflow Capture',
+    description:
+      'Records how you use web apps (clicks, keys, navigation) for training AI agents. Passwords and sensitive fields are never captured; you can pause or opt out.',
+    ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
+    permissions: ['storage', 'alarms', 'webNavigation', 'management'],
+    // Content scripts run on every site (capture is decided per site at run time) and uploads go to the
+    // collector the organisation configures, which can be any origin.
+    host_permissions: ['<all_urls>'],
+    incognito: 'not_allowed',
+    storage: { managed_schema: 'managed_schema.json' },
+    commands: {
+      'toggle-pause': {
+        suggested_key: { default: 'Alt+Shift+Y' },
+        description: 'Pause capture (or resume it)',
+      },
+    },
+    action: { default_title: 'Workflow Capture' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'workflow-capture@workflow-capture.org', strict_min_version: '115.0' } } }
+      : {}),
+  }),
+  zip: {
+    // Signing keys never go into a zip.
+    excludeSources: ['keys/**', '.output/**', 'test-results/**', 'collector/data/**'],
+  },
+});
