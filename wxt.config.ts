@@ -13,7 +13,7 @@ export default defineConfig({
     description:
       'Records how you use web apps (clicks, keys, navigation) for training AI agents. Passwords and sensitive fields are never captured; you can pause or opt out.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
-    permissions: ['storage', 'alarms', 'webNavigation', 'management'],
+    permissions: ['storage', 'alarms', 'management', 'notifications'],
     // Content scripts run on every site (capture is decided per site at run time) and uploads go to the
     // collector the organisation configures, which can be any origin.
     host_permissions: ['<all_urls>'],

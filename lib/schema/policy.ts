@@ -44,6 +44,8 @@ export function isAllowedCollectorUrl(raw: string): boolean {
 const MatchPatterns = z.array(z.string().min(1).max(300)).max(500);
 
 export const PolicyFields = {
+  /** false: the organisation has switched capture off on this browser. */
+  enabled: z.boolean(),
   collectorUrl: z
     .string()
     .refine(isAllowedCollectorUrl, 'must be an https URL (http only for 127.0.0.1/localhost)')
@@ -70,6 +72,7 @@ export type Policy = { [K in PolicyKey]: z.output<(typeof PolicyFields)[K]> };
 
 /** What applies where the policy says nothing. `collectorUrl: ''` means "not configured". */
 export const POLICY_DEFAULTS: Policy = {
+  enabled: true,
   collectorUrl: '',
   authToken: '',
   maxPauseMinutes: MAX_PAUSE_MINUTES_DEFAULT,

@@ -1,0 +1,101 @@
+/**
+ * What both exports need to know about a tab's event stream before mapping it to actions: which
+ * input events are superseded (only the final value of a field edit matters), which keystrokes merely
+ * edited a field's text (the value carries them), and which events can cause a page load.
+ */
+import type { CaptureEvent, Target } from '../lib/schema/event';
+
+/** Identity of a field across events: its selectors, or its tag and box when they were withheld. */
+export function fieldKey(target: Target | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  if (target.selectors.length > 0) return JSON.stringify(target.selectors);
+  const { x, y, w, h } = target.box;
+  return `${target.tag}@${x},${y},${w},${h}`;
+}
+
+export function sameSelectors(a: string[][] | undefined, b: string[][] | undefined): boolean {
+  return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+}
+
+export interface EditAnalysis {
+  /** `input` events followed, within the same edit, by a newer value for the same field. */
+  supersededInputIds: Set<string>;
+  /** Keystrokes that produced an `input` on the same field: replaying the value replays them. */
+  editingKeyIds: Set<string>;
+}
+
+/** Signals that never end a field edit (the pointer moving or a tab flicker does not blur a field). */
+const TRANSPARENT_TYPES: ReadonlySet<CaptureEvent['type']> = new Set(['pointer', 'visibility']);
+
+/** DOM `key` values of the modifier keys: pressed alone they act only through the next key's chord. */
+export const MODIFIER_KEYS: ReadonlySet<string> = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
+
+function isModifierOnly(event: CaptureEvent): boolean {
+  return event.type === 'key' && MODIFIER_KEYS.has(event.key);
+}
+
+function nextSignificant(events: readonly CaptureEvent[], from: number, skip: (e: CaptureEvent) => boolean) {
+  for (let j = from; j < events.length; j++) {
+    const candidate = events[j];
+    if (candidate && !TRANSPARENT_TYPES.has(candidate.type) && !isModifierOnly(candidate) && !skip(candidate)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** `events` must be one tab's events in seq order. */
+export function analyseEdits(events: readonly CaptureEvent[]): EditAnalysis {
+  const editingKeyIds = new Set<string>();
+  // Keys are reported on keydown, so a keystroke that edits a field is directly followed by its input.
+  events.forEach((event, i) => {
+    if (event.type !== 'key') return;
+    const next = nextSignificant(events, i + 1, () => false);
+    const keyField = fieldKey(event.target);
+    if (next?.type === 'input' && (keyField === undefined || keyField === fieldKey(next.target))) {
+      editingKeyIds.add(event.id);
+    }
+  });
+  const supersededInputIds = new Set<string>();
+  events.forEach((event, i) => {
+    if (event.type !== 'input') return;
+    const field = fieldKey(event.target);
+    // Editing keystrokes and re-focusing the same field happen inside one edit; anything else (a
+    // click, Enter, Tab, another field) ends it, and the value reached so far must be kept.
+    const next = nextSignificant(
+      events,
+      i + 1,
+      (e) => editingKeyIds.has(e.id) || (e.type === 'focus' && fieldKey(e.target) === field),
+    );
+    if (next?.type === 'input' && fieldKey(next.target) === field) supersededInputIds.add(event.id);
+    if (next?.type === 'change' && fieldKey(next.target) === field && (next.value !== undefined || next.masked)) {
+      supersededInputIds.add(event.id);
+    }
+  });
+  return { supersededInputIds, editingKeyIds };
+}
+
+/** Checkboxes, radios and file pickers are replayed by their clicks, not by a value. */
+export function isToggleOrFile(event: CaptureEvent): boolean {
+  if (event.type !== 'input' && event.type !== 'change') return false;
+  if (event.type === 'change' && (event.checked !== undefined || event.files !== undefined)) return true;
+  const inputType = event.target.attrs?.type?.toLowerCase();
+  return inputType === 'checkbox' || inputType === 'radio' || inputType === 'file';
+}
+
+/** A full page load, as opposed to an in-app (history API) navigation. */
+export function isPageLoad(event: CaptureEvent): boolean {
+  return event.type === 'navigation' && (event.kind === 'load' || event.kind === 'reload');
+}
+
+/** Splits events (already ordered by install and seq) into per-tab streams, keeping seq order. */
+export function groupByInstallAndTab<T extends { installId: string; event: CaptureEvent }>(rows: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = `${row.installId}\u0000${row.event.tab}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(row);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,272 @@
+/**
+ * Chrome DevTools Recorder flows (`GET /v1/export?format=recorder`) for one tab: a JSON document that
+ * DevTools can import and @puppeteer/replay can run. Only what can be replayed faithfully becomes a
+ * step; masked fields become nothing at all (no value, no keys), since a replay must not need secrets.
+ */
+import type { CaptureEvent, Modifiers } from '../lib/schema/event';
+import { DUPLICATE_CLICK_WINDOW_MS, FALLBACK_VIEWPORT, NAVIGATION_CAUSE_WINDOW_MS } from './constants';
+import { analyseEdits, isPageLoad, isToggleOrFile, MODIFIER_KEYS, sameSelectors } from './export-common';
+
+type Selectors = string[][];
+type PointerButton = 'primary' | 'auxiliary' | 'secondary' | 'back' | 'forward';
+
+export interface NavigationAssertion {
+  type: 'navigation';
+  url?: string;
+  title?: string;
+}
+
+interface StepBase {
+  assertedEvents?: NavigationAssertion[];
+}
+interface FramedStep extends StepBase {
+  frame?: number[];
+}
+
+export type RecorderStep =
+  | (StepBase & {
+      type: 'setViewport';
+      width: number;
+      height: number;
+      deviceScaleFactor: number;
+      isMobile: boolean;
+      hasTouch: boolean;
+      isLandscape: boolean;
+    })
+  | (StepBase & { type: 'navigate'; url: string })
+  | (FramedStep & {
+      type: 'click' | 'doubleClick';
+      selectors: Selectors;
+      offsetX: number;
+      offsetY: number;
+      button?: PointerButton;
+    })
+  | (FramedStep & { type: 'change'; selectors: Selectors; value: string })
+  | (StepBase & { type: 'keyDown' | 'keyUp'; key: string })
+  | (FramedStep & { type: 'scroll'; x: number; y: number; selectors?: Selectors });
+
+export interface RecorderFlow {
+  title: string;
+  steps: RecorderStep[];
+}
+
+/** Named keys the Recorder accepts (its `Key` type) and that act rather than type text. */
+const NAMED_KEYS: ReadonlySet<string> = new Set([
+  'Backspace', 'Tab', 'Enter', 'Escape', 'Delete', 'Insert', 'Home', 'End', 'PageUp', 'PageDown',
+  'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'ContextMenu', 'Help', 'Pause', 'PrintScreen',
+  'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12',
+]);
+/** Single characters in the Recorder's `Key` type (shortcuts such as Ctrl+S, or `?` on a page). */
+const PRINTABLE_KEYS: ReadonlySet<string> = new Set(
+  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 *+-/;=,.`[\\]')!@#$%^&(:<_>?~{|}\"",
+);
+
+const BUTTONS: Readonly<Record<number, PointerButton>> = {
+  1: 'auxiliary',
+  2: 'secondary',
+  3: 'back',
+  4: 'forward',
+};
+
+function heldModifiers(modifiers: Modifiers, withShift = true): string[] {
+  const held: string[] = [];
+  if (modifiers.ctrl) held.push('Control');
+  if (modifiers.alt) held.push('Alt');
+  if (modifiers.meta) held.push('Meta');
+  if (modifiers.shift && withShift) held.push('Shift');
+  return held;
+}
+
+/** The Recorder keys to press, modifiers first, or undefined when the key cannot be replayed. */
+function keyChord(event: Extract<CaptureEvent, { type: 'key' }>): string[] | undefined {
+  const { key, modifiers } = event;
+  if (MODIFIER_KEYS.has(key)) return undefined;
+  const named = NAMED_KEYS.has(key);
+  if (!named && !PRINTABLE_KEYS.has(key)) return undefined;
+  // For a printable key Shift is already in the character ("A", "?"); for a named one it matters.
+  return [...heldModifiers(modifiers, named), key];
+}
+
+interface Built {
+  step: RecorderStep;
+  ts: number;
+}
+
+/** Accumulates steps, folding consecutive duplicates the way a person would read the flow. */
+class StepList {
+  readonly built: Built[] = [];
+
+  get last(): Built | undefined {
+    return this.built[this.built.length - 1];
+  }
+
+  /** Returns the entry that now stands for `step` (a folded duplicate returns the one it joined). */
+  push(step: RecorderStep, ts: number): Built {
+    const previous = this.last;
+    const last = previous?.step;
+    if (previous && last && step.type === 'navigate' && last.type === 'navigate' && last.url === step.url) {
+      return previous;
+    }
+    // A page or container scrolled in several bursts: only where it came to rest matters.
+    if (previous && last?.type === 'scroll' && step.type === 'scroll' && sameSelectors(last.selectors, step.selectors)) {
+      last.x = step.x;
+      last.y = step.y;
+      return previous;
+    }
+    if (previous && last?.type === 'change' && step.type === 'change' && sameSelectors(last.selectors, step.selectors)) {
+      last.value = step.value;
+      return previous;
+    }
+    // A right click arrives as contextmenu and auxclick: one step.
+    if (
+      previous &&
+      last?.type === 'click' &&
+      step.type === 'click' &&
+      step.button === 'secondary' &&
+      last.button === 'secondary' &&
+      sameSelectors(last.selectors, step.selectors) &&
+      ts - previous.ts <= DUPLICATE_CLICK_WINDOW_MS
+    ) {
+      return previous;
+    }
+    if (step.type === 'doubleClick') {
+      // The browser reports a double click as click, click, dblclick; the doubleClick step replays all three.
+      for (let i = 0; i < 2; i++) {
+        const prev = this.last?.step;
+        if (prev?.type === 'click' && prev.button === undefined && sameSelectors(prev.selectors, step.selectors)) {
+          this.built.pop();
+        }
+      }
+    }
+    const entry = { step, ts };
+    this.built.push(entry);
+    return entry;
+  }
+}
+
+export interface RecorderOptions {
+  title: string;
+}
+
+/** `events` must be one tab's events in seq order. */
+export function buildRecorderFlow(events: readonly CaptureEvent[], options: RecorderOptions): RecorderFlow {
+  const steps = new StepList();
+  const first = events[0];
+  if (first === undefined) return { title: options.title, steps: [] };
+
+  const viewport =
+    events.find((e): e is Extract<CaptureEvent, { type: 'navigation' }> => e.type === 'navigation' && !!e.viewport)
+      ?.viewport ?? FALLBACK_VIEWPORT;
+  steps.push(
+    {
+      type: 'setViewport',
+      width: viewport.width,
+      height: viewport.height,
+      deviceScaleFactor: viewport.dpr,
+      isMobile: false,
+      hasTouch: false,
+      isLandscape: viewport.width > viewport.height,
+    },
+    first.ts,
+  );
+  // The page the tab was on when its events begin: its first load, or the page capture started on.
+  const firstLoad = events.find(isPageLoad);
+  const startsWithLoad = firstLoad !== undefined && events.slice(0, events.indexOf(firstLoad)).every((e) => !producesStep(e));
+  steps.push({ type: 'navigate', url: startsWithLoad ? firstLoad.url : first.url }, first.ts);
+
+  const skip = analyseEdits(events);
+  // The last step that can make the page load (a primary click, Enter), for assertedEvents.
+  let cause: Built | undefined;
+
+  for (const event of events) {
+    const frame = event.framePath?.length ? { frame: event.framePath } : {};
+    switch (event.type) {
+      case 'click':
+      case 'auxclick':
+      case 'contextmenu':
+      case 'dblclick': {
+        if (event.target.selectors.length === 0) break; // nothing a replay could find
+        const button = event.type === 'contextmenu' ? 'secondary' : BUTTONS[event.button];
+        // Ctrl/Shift/Meta+click (new tab, range select): puppeteer applies held keys to the click.
+        const held = heldModifiers(event.modifiers);
+        for (const key of held) steps.push({ type: 'keyDown', key }, event.ts);
+        const click = steps.push(
+          {
+            type: event.type === 'dblclick' ? 'doubleClick' : 'click',
+            ...frame,
+            selectors: event.target.selectors,
+            offsetX: event.offsetX,
+            offsetY: event.offsetY,
+            ...(button ? { button } : {}),
+          },
+          event.ts,
+        );
+        for (const key of [...held].reverse()) steps.push({ type: 'keyUp', key }, event.ts);
+        if (!button && held.length === 0) cause = click;
+        break;
+      }
+      case 'input':
+      case 'change': {
+        if (event.type === 'input' && skip.supersededInputIds.has(event.id)) break;
+        if (event.masked || event.value === undefined || isToggleOrFile(event)) break;
+        if (event.target.selectors.length === 0) break;
+        steps.push({ type: 'change', ...frame, selectors: event.target.selectors, value: event.value }, event.ts);
+        break;
+      }
+      case 'key': {
+        if (event.masked || skip.editingKeyIds.has(event.id)) break;
+        const chord = keyChord(event);
+        if (!chord) break;
+        for (const key of chord) steps.push({ type: 'keyDown', key }, event.ts);
+        const [main, ...held] = [...chord].reverse();
+        if (main === undefined) break;
+        const keyUp = steps.push({ type: 'keyUp', key: main }, event.ts);
+        for (const key of held) steps.push({ type: 'keyUp', key }, event.ts);
+        if (event.key === 'Enter' && held.length === 0) cause = keyUp;
+        break;
+      }
+      case 'scroll': {
+        const selectors = event.target?.selectors.length ? { selectors: event.target.selectors } : {};
+        steps.push({ type: 'scroll', ...frame, ...selectors, x: event.x, y: event.y }, event.ts);
+        break;
+      }
+      case 'navigation': {
+        if (!isPageLoad(event) || (event === firstLoad && startsWithLoad)) break;
+        const causedBy = cause && event.ts - cause.ts <= NAVIGATION_CAUSE_WINDOW_MS ? cause : undefined;
+        if (causedBy && !causedBy.step.assertedEvents) {
+          causedBy.step.assertedEvents = [
+            { type: 'navigation', url: event.url, ...(event.title !== undefined ? { title: event.title } : {}) },
+          ];
+        } else if (!causedBy) {
+          steps.push({ type: 'navigate', url: event.url }, event.ts);
+        }
+        cause = undefined;
+        break;
+      }
+      default:
+        // Pointer paths, focus, menus (their clicks are steps), visibility and capture markers have
+        // no Recorder step; the jsonl export carries them.
+        break;
+    }
+  }
+  return { title: options.title, steps: steps.built.map((b) => b.step) };
+}
+
+/** Whether an event before the first load would have become a step (then the tab did not start there). */
+function producesStep(event: CaptureEvent): boolean {
+  switch (event.type) {
+    case 'click':
+    case 'auxclick':
+    case 'contextmenu':
+    case 'dblclick':
+    case 'scroll':
+      return true;
+    case 'input':
+    case 'change':
+      return !event.masked && event.value !== undefined;
+    case 'key':
+      return !event.masked;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,3 @@
+import { renderOptions } from '../../lib/ui/options';
+
+void renderOptions(document);

@@ -1,0 +1,3 @@
+import { renderPopup } from '../../lib/ui/popup';
+
+void renderPopup(document);

@@ -1,0 +1,375 @@
+/**
+ * The background orchestrator. Every listener is registered synchronously when the worker starts (so an
+ * event that woke the worker is not missed); handlers then await the one `ready` promise.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import { MAX_BUFFER_MB_DEFAULT, UPLOAD_EARLY_EVENTS } from '../constants';
+import { Outbox } from '../outbox/outbox';
+import { redactUrl } from '../privacy/redact';
+import { siteVerdict } from '../privacy/sites';
+import type { EventBody } from '../schema/event';
+import { ContentMessage, PageMessage } from '../schema/messages';
+import type { ResolvedPolicy } from '../schema/policy';
+import {
+  captureMode,
+  clampPauseMinutes,
+  CONTENT_CONFIG_KEY,
+  contentConfig,
+  type CaptureMode,
+  type UserState,
+} from '../state/capture-state';
+import { loadUserState, saveUserState } from '../state/user-store';
+import { localDay } from '../upload/budget';
+import { Uploader } from '../upload/uploader';
+import { showMode } from './badge';
+import { isDevelopmentBuild, loadPolicy } from './policy-source';
+import type { DayCounters, Status } from './status';
+import { classifySender } from '../messaging/sender';
+import { isValidPattern } from '../privacy/sites';
+
+const ALARM_UPLOAD = 'upload';
+const ALARM_RESUME = 'resume';
+const ALARM_BADGE = 'badge';
+const INSTALL_ID_KEY = 'installId';
+const COUNTERS_KEY = 'counters';
+const COMMAND_TOGGLE_PAUSE = 'toggle-pause';
+
+interface Core {
+  outbox: Outbox;
+  uploader: Uploader;
+  installId: string;
+}
+
+export function startBackground(): void {
+  let resolved: ResolvedPolicy;
+  let user: UserState;
+  /** When the mode last changed: events captured before it are still accepted after a pause. */
+  let modeSince = Date.now();
+  let uploadAlarmAt: number | null | undefined;
+
+  const extVersion = browser.runtime.getManifest().version;
+  const now = () => Date.now();
+  const mode = (): CaptureMode => captureMode(resolved.policy, user, now());
+
+  const ready: Promise<Core> = (async () => {
+    const [outbox, policy, userState, installId] = await Promise.all([
+      Outbox.open(),
+      loadPolicy(),
+      loadUserState(),
+      loadInstallId(),
+    ]);
+    resolved = policy;
+    user = userState;
+    const uploader = new Uploader({
+      outbox,
+      policy: () => resolved.policy,
+      installId: () => installId,
+      extVersion,
+      fetch: (...args) => fetch(...args),
+      now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      newId: () => crypto.randomUUID(),
+      schedule: scheduleUpload,
+      network: () => {
+        const conn = (navigator as Navigator & { connection?: { saveData?: boolean; type?: string } }).connection;
+        return { online: navigator.onLine !== false, metered: Boolean(conn?.saveData) || conn?.type === 'cellular' };
+      },
+    });
+    const core = { outbox, uploader, installId };
+    await applyState(core, { expirePause: true });
+    return core;
+  })();
+  ready.catch((err) => console.error('Workflow Capture failed to start', err));
+
+  async function loadInstallId(): Promise<string> {
+    const stored = (await browser.storage.local.get(INSTALL_ID_KEY))[INSTALL_ID_KEY];
+    if (typeof stored === 'string' && stored.length >= 8) return stored;
+    const id = crypto.randomUUID();
+    await browser.storage.local.set({ [INSTALL_ID_KEY]: id });
+    return id;
+  }
+
+  async function scheduleUpload(when: number | null): Promise<void> {
+    if (when === null) {
+      if (uploadAlarmAt !== null) await browser.alarms.clear(ALARM_UPLOAD);
+      uploadAlarmAt = null;
+      return;
+    }
+    await browser.alarms.create(ALARM_UPLOAD, { when: Math.max(when, now() + 1000) });
+    uploadAlarmAt = when;
+  }
+
+  /** Make sure an upload is due within the policy interval (idempotent, cheap: no alarm churn). */
+  async function ensureUploadDue(): Promise<void> {
+    if (uploadAlarmAt === undefined) {
+      const existing = await browser.alarms.get(ALARM_UPLOAD);
+      uploadAlarmAt = existing ? existing.scheduledTime : null;
+    }
+    if (uploadAlarmAt === null) await scheduleUpload(now() + resolved.policy.uploadIntervalMinutes * 60_000);
+  }
+
+  /**
+   * Bring everything in line with the current policy and user state: expire a pause that is over,
+   * publish the content configuration (only when it changed, so tabs are not woken for nothing),
+   * badge, pause alarms.
+   */
+  async function applyState(core: Core, opts: { expirePause?: boolean } = {}): Promise<void> {
+    if (opts.expirePause && user.pausedUntil !== null && user.pausedUntil <= now()) {
+      await resumeCapture(core, 'pause ended', true);
+      return;
+    }
+    const config = contentConfig(resolved.policy, user, now());
+    const current = (await browser.storage.local.get(CONTENT_CONFIG_KEY))[CONTENT_CONFIG_KEY];
+    if (JSON.stringify(current) !== JSON.stringify(config)) {
+      await browser.storage.local.set({ [CONTENT_CONFIG_KEY]: config });
+    }
+    const m = mode();
+    await showMode(m, user.pausedUntil, now());
+    if (m === 'paused' && user.pausedUntil) {
+      await browser.alarms.create(ALARM_RESUME, { when: user.pausedUntil });
+      await browser.alarms.create(ALARM_BADGE, { periodInMinutes: 1 });
+    } else {
+      await browser.alarms.clear(ALARM_RESUME);
+      await browser.alarms.clear(ALARM_BADGE);
+    }
+  }
+
+  async function recordMarker(core: Core, body: Omit<Extract<EventBody, { type: 'capture' }>, 'v' | 'id' | 'ts' | 'url' | 'type'>) {
+    await store(core, [{ v: 1, id: crypto.randomUUID(), ts: now(), url: '', type: 'capture', ...body }], -1, -1);
+  }
+
+  async function setUser(core: Core, next: UserState, marker?: Parameters<typeof recordMarker>[1]) {
+    const before = mode();
+    user = next;
+    await saveUserState(user);
+    if (mode() !== before) modeSince = now();
+    if (marker) await recordMarker(core, marker);
+    await applyState(core);
+  }
+
+  async function resumeCapture(core: Core, reason: string, automatic: boolean) {
+    if (user.pausedUntil === null) return;
+    await setUser(core, { ...user, pausedUntil: null }, { state: 'resumed', reason });
+    if (automatic) {
+      await browser.notifications
+        .create('resumed', {
+          type: 'basic',
+          iconUrl: browser.runtime.getURL('/icon/128.png'),
+          title: 'Workflow Capture resumed',
+          message: 'Your pause has ended and capture is on again. Pause again from the toolbar button.',
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  async function pause(core: Core, minutes: number) {
+    const until = now() + clampPauseMinutes(resolved.policy, minutes) * 60_000;
+    await setUser(core, { ...user, pausedUntil: until }, { state: 'paused', until, reason: `paused for ${Math.round((until - now()) / 60_000)} min` });
+  }
+
+  async function store(core: Core, bodies: EventBody[], tab: number, frame: number) {
+    const result = await core.outbox.append(bodies, tab, frame);
+    if (result.stored === 0) return result;
+    await bumpCounters(core, bodies);
+    const maxBytes = (resolved.policy.maxBufferMB || MAX_BUFFER_MB_DEFAULT) * 1024 * 1024;
+    const stats = await core.outbox.stats();
+    if (stats.bytes > maxBytes) await core.outbox.enforceCap(maxBytes);
+    if (stats.pending >= UPLOAD_EARLY_EVENTS) void core.uploader.run();
+    else await ensureUploadDue();
+    return result;
+  }
+
+  async function bumpCounters(core: Core, bodies: EventBody[]) {
+    const day = localDay(now());
+    const stored = await core.outbox.getKv<DayCounters>(COUNTERS_KEY);
+    const counters: DayCounters = stored?.day === day ? stored : { day, events: 0, perSite: {} };
+    for (const body of bodies) {
+      if (body.type === 'capture') continue;
+      counters.events++;
+      let host = '';
+      try {
+        host = new URL(body.url).hostname;
+      } catch {
+        /* markers and odd URLs count under no site */
+      }
+      if (host) counters.perSite[host] = (counters.perSite[host] ?? 0) + 1;
+    }
+    await core.outbox.setKv(COUNTERS_KEY, counters);
+  }
+
+  async function acceptEvents(core: Core, events: EventBody[], sender: Browser.runtime.MessageSender) {
+    const tab = sender.tab;
+    if (!tab || tab.incognito || tab.id === undefined) return { ok: false, error: 'no tab' };
+    const senderUrl = sender.url ?? tab.url ?? '';
+    // The content script decides per site too; this is the second line of defence.
+    const rules = contentConfig(resolved.policy, user, now());
+    if (siteVerdict(rules, senderUrl) !== 'capture') {
+      const markerOnly = events.filter((e) => e.type === 'capture' && e.state === 'excluded-site');
+      if (markerOnly.length === 0) return { ok: true, stored: 0 };
+      events = markerOnly.map((e) => ({ ...e, url: '' }));
+    }
+    const recording = mode() === 'recording';
+    const accepted = events
+      .filter((e) => recording || e.ts <= modeSince)
+      .map((e) => ({ ...e, url: e.url ? redactUrl(e.url) : e.url }));
+    if (accepted.length === 0) return { ok: true, stored: 0 };
+    const result = await store(core, accepted, tab.id, sender.frameId ?? 0);
+    return { ok: true, stored: result.stored, duplicates: result.duplicates };
+  }
+
+  async function status(core: Core): Promise<Status> {
+    const [outboxStats, upload, counters, self, commands] = await Promise.all([
+      core.outbox.stats(),
+      core.uploader.state(),
+      core.outbox.getKv<DayCounters>(COUNTERS_KEY),
+      browser.management.getSelf().catch(() => undefined),
+      browser.commands.getAll().catch(() => []),
+    ]);
+    const day = localDay(now());
+    const { authToken, ...policy } = resolved.policy;
+    return {
+      mode: mode(),
+      pausedUntil: user.pausedUntil,
+      development: isDevelopmentBuild(),
+      installId: core.installId,
+      extVersion,
+      policy: { ...policy, authToken: authToken ? 'set' : 'not set' },
+      sources: resolved.sources,
+      problems: resolved.problems,
+      userExcludeSites: user.excludeSites,
+      outbox: outboxStats,
+      upload: {
+        lastResult: upload.lastResult,
+        lastSuccessAt: upload.lastSuccessAt,
+        nextAttemptAt: upload.nextAttemptAt,
+        blocked: upload.blocked ? { status: upload.blocked.status, message: upload.blocked.message } : null,
+        usedTodayBytes: upload.usage.day === day ? upload.usage.bytes : 0,
+        budgetBytes: resolved.policy.maxUploadKBPerDay * 1024,
+        totals: upload.totals,
+      },
+      today: counters?.day === day ? counters : { day, events: 0, perSite: {} },
+      installType: self?.installType ?? 'unknown',
+      shortcut: commands.find((c) => c.name === COMMAND_TOGGLE_PAUSE)?.shortcut ?? '',
+    };
+  }
+
+  async function postToCollector(path: string, body: unknown): Promise<{ ok: boolean; status?: number; error?: string }> {
+    const { collectorUrl, authToken } = resolved.policy;
+    if (!collectorUrl) return { ok: false, error: 'no collector configured' };
+    try {
+      const res = await fetch(`${collectorUrl}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(authToken ? { Authorization: `Bearer ${authToken}` } : {}) },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+        credentials: 'omit',
+      });
+      return { ok: res.ok, status: res.status };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async function handlePage(core: Core, msg: PageMessage): Promise<unknown> {
+    switch (msg.kind) {
+      case 'status':
+        return status(core);
+      case 'pause':
+        if (mode() !== 'recording' && mode() !== 'paused') return { ok: false, error: `cannot pause while ${mode()}` };
+        await pause(core, msg.minutes);
+        return status(core);
+      case 'resume':
+        await resumeCapture(core, 'resumed by the employee', false);
+        return status(core);
+      case 'toggle-pause':
+        await togglePause(core);
+        return status(core);
+      case 'opt-out': {
+        if (!resolved.policy.allowOptOut) return { ok: false, error: 'your organisation requires participation' };
+        await setUser(core, { ...user, optedOut: true, pausedUntil: null });
+        const purged = await core.outbox.deletePending();
+        await scheduleUpload(null);
+        const told = await postToCollector('/v1/opt-out', { installId: core.installId, ts: now(), optedOut: true });
+        return { ok: true, purged, collector: told };
+      }
+      case 'opt-in': {
+        await setUser(core, { ...user, optedOut: false }, { state: 'recording', reason: 'opted back in' });
+        const told = await postToCollector('/v1/opt-out', { installId: core.installId, ts: now(), optedOut: false });
+        return { ok: true, collector: told };
+      }
+      case 'upload-now':
+        return { ok: true, outcome: await core.uploader.run(), status: await status(core) };
+      case 'pending-events':
+        return { ok: true, events: await core.outbox.recent(msg.limit) };
+      case 'delete-pending':
+        return { ok: true, deleted: await core.outbox.deletePending() };
+      case 'delete-recent': {
+        const from = now() - msg.minutes * 60_000;
+        const deleted = await core.outbox.deletePending(from);
+        const told = await postToCollector('/v1/deletions', { installId: core.installId, from, to: now(), requestedAt: now() });
+        return { ok: true, deleted, collector: told };
+      }
+      case 'exclude-site':
+        if (!resolved.policy.allowSiteExclusions) return { ok: false, error: 'your organisation manages the site list' };
+        if (!isValidPattern(msg.pattern)) return { ok: false, error: 'not a site pattern (try example.com or *://*.example.com/*)' };
+        if (!user.excludeSites.includes(msg.pattern)) {
+          await setUser(core, { ...user, excludeSites: [...user.excludeSites, msg.pattern] });
+        }
+        return { ok: true };
+      case 'unexclude-site':
+        await setUser(core, { ...user, excludeSites: user.excludeSites.filter((p) => p !== msg.pattern) });
+        return { ok: true };
+    }
+  }
+
+  async function togglePause(core: Core) {
+    if (mode() === 'paused') await resumeCapture(core, 'resumed by the employee', false);
+    else if (mode() === 'recording') await pause(core, resolved.policy.maxPauseMinutes);
+  }
+
+  // ---- listeners: all registered synchronously, right here ----
+
+  browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
+    const tier = classifySender(sender, browser.runtime.id, browser.runtime.getURL('/'));
+    if (tier === 'content') {
+      const parsed = ContentMessage.safeParse(message);
+      if (!parsed.success) return Promise.resolve({ ok: false, error: 'invalid message' });
+      return ready.then((core) => acceptEvents(core, parsed.data.events, sender));
+    }
+    if (tier === 'page') {
+      const parsed = PageMessage.safeParse(message);
+      if (!parsed.success) return Promise.resolve({ ok: false, error: 'invalid message' });
+      return ready.then((core) => handlePage(core, parsed.data));
+    }
+    return undefined;
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    void ready.then(async (core) => {
+      if (alarm.name === ALARM_UPLOAD) {
+        uploadAlarmAt = null;
+        await core.uploader.run();
+      } else if (alarm.name === ALARM_RESUME || alarm.name === ALARM_BADGE) {
+        await applyState(core, { expirePause: true });
+      }
+    });
+  });
+
+  browser.commands.onCommand.addListener((command) => {
+    if (command === COMMAND_TOGGLE_PAUSE) void ready.then(togglePause);
+  });
+
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area !== 'managed') return;
+    void ready.then(async (core) => {
+      const before = mode();
+      resolved = await loadPolicy();
+      if (mode() !== before) modeSince = now();
+      await core.uploader.policyChanged();
+      await applyState(core);
+    });
+  });
+
+  browser.runtime.onStartup.addListener(() => void ready);
+  browser.runtime.onInstalled.addListener(() => void ready);
+}

@@ -1,0 +1,77 @@
+/**
+ * Content-side batching: events are buffered briefly and handed to the background in one message. A
+ * send the background did not take (worker restarting: "Receiving end does not exist") is retried with
+ * backoff; ids make a duplicate delivery harmless. Nothing is kept longer than needed, and no timer
+ * runs while the buffer is empty.
+ */
+import {
+  CONTENT_FLUSH_DELAY_MS,
+  CONTENT_FLUSH_MAX_EVENTS,
+  CONTENT_SEND_RETRIES,
+  CONTENT_SEND_RETRY_BASE_MS,
+} from '../constants';
+import type { EventBody } from '../schema/event';
+
+export type Send = (events: EventBody[]) => Promise<unknown>;
+
+export class Batcher {
+  private buffer: EventBody[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly send: Send,
+    private readonly isAlive: () => boolean,
+  ) {}
+
+  push(event: EventBody): void {
+    if (this.closed) return;
+    this.buffer.push(event);
+    if (this.buffer.length >= CONTENT_FLUSH_MAX_EVENTS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), CONTENT_FLUSH_DELAY_MS);
+  }
+
+  /**
+   * Replace a buffered event for which `same` holds (an input value superseded by the next keystroke),
+   * or push it. Keeps one event per field per flush instead of one per keystroke.
+   */
+  upsert(event: EventBody, same: (buffered: EventBody) => boolean): void {
+    const i = this.buffer.findIndex(same);
+    if (i >= 0 && i === this.buffer.length - 1) this.buffer[i] = event;
+    else this.push(event);
+  }
+
+  /** Hand the buffer to the background now (also on pagehide / hidden). Sends stay in order. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length === 0) return this.chain;
+    const events = this.buffer;
+    this.buffer = [];
+    this.chain = this.chain.then(() => this.deliver(events));
+    return this.chain;
+  }
+
+  /** Stop for good (the extension context was invalidated): drop timers, send nothing more. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.buffer = [];
+  }
+
+  private async deliver(events: EventBody[]): Promise<void> {
+    for (let attempt = 0; attempt <= CONTENT_SEND_RETRIES; attempt++) {
+      if (!this.isAlive()) return;
+      try {
+        await this.send(events);
+        return;
+      } catch (err) {
+        // The orphaned script of an updated/reloaded extension: stay quiet, the new version captures.
+        if (!this.isAlive() || /context invalidated/i.test(String(err))) return;
+        await new Promise((r) => setTimeout(r, CONTENT_SEND_RETRY_BASE_MS * 2 ** attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * One capture session in one document: the observers the policy allows, wired to the privacy filter
+ * and the batcher, with one combined teardown (pause, opt-out, site exclusion, extension reload).
+ */
+import { describeTarget, framePath } from '../describe';
+import { isNeverCaptured, isSensitiveField, privacyLevel, redactText, redactUrl } from '../privacy';
+import type { ContentConfig } from '../state/capture-state';
+import type { Signal } from '../schema/policy';
+import type { Batcher } from './batcher';
+import { listen, type CaptureContext, type Observer, type Teardown } from './context';
+import { newEventId } from './ids';
+import { initClickObserver } from './observers/clicks';
+import { initClipboardObserver } from './observers/clipboard';
+import { initDragObserver } from './observers/drag';
+import { initFocusObserver } from './observers/focus';
+import { initFormObserver } from './observers/forms';
+import { initKeyObserver } from './observers/keys';
+import { initMenuObserver } from './observers/menu';
+import { initNavigationObserver, reportPageLoad } from './observers/navigation';
+import { initPointerObserver } from './observers/pointer';
+import { initScrollObserver } from './observers/scroll';
+import { initVisibilityObserver } from './observers/visibility';
+
+const OBSERVERS: ReadonlyArray<[Signal | 'always', Observer]> = [
+  ['click', initClickObserver],
+  ['key', initKeyObserver],
+  ['input', initFormObserver],
+  ['focus', initFocusObserver],
+  ['pointer', initPointerObserver],
+  ['scroll', initScrollObserver],
+  ['navigation', initNavigationObserver],
+  ['menu', initMenuObserver],
+  ['clipboard', initClipboardObserver],
+  ['drag', initDragObserver],
+  ['always', initVisibilityObserver],
+];
+
+export interface Session {
+  stop(): void;
+}
+
+export function startSession(win: Window, config: ContentConfig, batcher: Batcher, opts: { firstInDocument: boolean }): Session {
+  const doc = win.document;
+  const signals = new Set<Signal>(config.signals);
+  const extra = config.sensitiveSelectors;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const path = framePath(win);
+
+  const ctx: CaptureContext = {
+    win,
+    doc,
+    config,
+    batcher,
+    on: (s) => signals.has(s),
+    redactText,
+    isMasked: (el) => privacyLevel(el, extra) === 'mask' || isSensitiveField(el, extra),
+    inspect(el) {
+      if (!el || isNeverCaptured(el, extra)) return undefined;
+      const level = privacyLevel(el, extra);
+      if (level === 'block') return undefined;
+      const masked = level === 'mask' || isSensitiveField(el, extra);
+      return { el, masked, ignored: level === 'ignore', target: describeTarget(el, { masked, redact: redactText }) };
+    },
+    emit(draft, emitOpts) {
+      const event = {
+        v: 1 as const,
+        id: newEventId(),
+        ts: Date.now(),
+        url: redactUrl(emitOpts?.url ?? win.location.href),
+        ...(path.length > 0 ? { framePath: path } : {}),
+        ...draft,
+      };
+      if (emitOpts?.replaces) batcher.upsert(event, emitOpts.replaces);
+      else batcher.push(event);
+    },
+    later(fn, ms) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+      return () => {
+        clearTimeout(t);
+        timers.delete(t);
+      };
+    },
+  };
+
+  const teardowns: Teardown[] = OBSERVERS.filter(([signal]) => signal === 'always' || signals.has(signal)).map(
+    ([, init]) => init(ctx),
+  );
+  teardowns.push(listen(win, ['pagehide'], () => void batcher.flush()));
+  if (signals.has('navigation') && opts.firstInDocument) reportPageLoad(ctx);
+
+  return {
+    stop() {
+      for (const off of teardowns.splice(0)) off();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      void batcher.flush();
+    },
+  };
+}

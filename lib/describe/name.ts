@@ -1,0 +1,280 @@
+/**
+ * Accessible name, in the spirit of accname 1.2 / HTML-AAM, computed from the DOM alone (no layout):
+ * aria-labelledby, aria-label, native labels (label[for], wrapping label, alt, legend, caption, input
+ * button values), name from content for the roles that allow it, title, and placeholder as the last
+ * resort for text fields. The value of a text field is never used. Hidden parts are skipped, the work
+ * is capped, and the result is whitespace-collapsed and at most MAX_NAME_CHARS long.
+ */
+import { MAX_NAME_CHARS } from '../constants';
+import {
+  TEXT_NODE,
+  byId,
+  clip,
+  collapse,
+  cssString,
+  flatChildren,
+  idRefs,
+  inputType,
+  isEditableRoot,
+  isElement,
+  isHidden,
+  rootOf,
+} from './dom';
+import { roleOf } from './role';
+
+export interface NameOptions {
+  /**
+   * Name from the element's own subtree text (default true). False for masked/sensitive elements,
+   * whose text may be the secret: only label-like sources (labelledby outside the element, aria-label,
+   * label elements, alt, title, placeholder) are used.
+   */
+  fromContent?: boolean;
+}
+
+/** Roles whose name may come from their content (ARIA 1.2 "name from: contents"). */
+const NAME_FROM_CONTENT = new Set([
+  'button', 'cell', 'checkbox', 'columnheader', 'gridcell', 'heading', 'link', 'menuitem', 'menuitemcheckbox',
+  'menuitemradio', 'option', 'radio', 'row', 'rowheader', 'switch', 'tab', 'tooltip', 'treeitem', 'caption',
+  'sectionhead', 'legend', 'term', 'definition', 'code', 'deletion', 'emphasis', 'insertion', 'mark',
+  'strong', 'subscript', 'superscript', 'time', 'comment', 'suggestion',
+]);
+
+/** Popups and composite widgets nested inside an item are not part of the item's name. */
+const NESTED_WIDGETS = new Set(['menu', 'menubar', 'listbox', 'tree', 'treegrid', 'tablist', 'grid', 'dialog', 'alertdialog']);
+const ITEM_ROLES = new Set(['menuitem', 'menuitemcheckbox', 'menuitemradio', 'treeitem', 'option', 'tab']);
+
+/** Elements rendered as blocks (or line breaks): their text is separated by a space. */
+const BLOCKS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset',
+  'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main',
+  'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+  'option', 'optgroup', 'legend', 'caption', 'label', 'img', 'input', 'button', 'select', 'textarea',
+]);
+
+const LABELABLE = new Set(['button', 'input', 'meter', 'output', 'progress', 'select', 'textarea']);
+const BUTTON_INPUTS = new Set(['button', 'submit', 'reset', 'image']);
+/** Roles whose value (not name) an embedded control would contribute: we contribute nothing. */
+const VALUE_ROLES = new Set(['textbox', 'searchbox', 'combobox', 'listbox', 'slider', 'spinbutton']);
+const PLACEHOLDER_INPUTS = new Set(['', 'text', 'search', 'email', 'tel', 'url', 'password', 'number']);
+
+/** Most elements visited and most raw characters gathered for one name. */
+const MAX_VISITS = 400;
+const MAX_RAW_CHARS = MAX_NAME_CHARS * 4;
+
+interface State {
+  root: Element;
+  rootRole: string | undefined;
+  fromContent: boolean;
+  visits: number;
+  visited: Set<Element>;
+}
+
+interface Mode {
+  /** Computing the target itself (not a referenced or descendant node). */
+  top: boolean;
+  /** Inside an aria-labelledby traversal (no second hop through labelledby). */
+  labelledBy: boolean;
+  /** Traversing content or a label: every descendant contributes. */
+  traversal: boolean;
+  /** Referenced directly by aria-labelledby: counts even when hidden. */
+  referenced?: boolean;
+}
+
+/**
+ * The accessible name of `el`: whitespace-collapsed, at most MAX_NAME_CHARS, '' when it has none.
+ * Not redacted: the caller applies privacy rules.
+ */
+export function accessibleName(el: Element, opts: NameOptions = {}): string {
+  const st: State = {
+    root: el,
+    rootRole: roleOf(el),
+    fromContent: opts.fromContent !== false,
+    visits: 0,
+    visited: new Set(),
+  };
+  try {
+    return clip(collapse(compute(el, st, { top: true, labelledBy: false, traversal: false })), MAX_NAME_CHARS);
+  } catch {
+    return '';
+  }
+}
+
+/** True when `el` is a strict descendant of the target (content the caller may have asked to skip). */
+function insideRoot(el: Element, st: State): boolean {
+  return el !== st.root && st.root.contains(el);
+}
+
+function labelsOf(el: Element): Element[] {
+  const out: Element[] = [];
+  const id = el.id;
+  if (id) {
+    try {
+      for (const l of rootOf(el).querySelectorAll(`label[for=${cssString(id)}]`)) out.push(l);
+    } catch {
+      // ignore
+    }
+  }
+  const wrap = el.parentElement?.closest('label');
+  if (wrap && !out.includes(wrap)) {
+    const f = wrap.getAttribute('for');
+    if (!f || f === id) out.push(wrap);
+  }
+  return out;
+}
+
+function compute(el: Element, st: State, mode: Mode): string {
+  if (++st.visits > MAX_VISITS) return '';
+  if (!mode.top) {
+    if (st.visited.has(el)) return '';
+    if (!st.fromContent && insideRoot(el, st)) return '';
+  }
+  st.visited.add(el);
+  const tag = el.localName;
+  const role = mode.top ? st.rootRole : roleOf(el);
+
+  // 2A: hidden nodes contribute nothing, unless referenced directly by aria-labelledby.
+  if (!mode.top && !mode.referenced && mode.traversal && isHidden(el, true)) return '';
+
+  // 2B: aria-labelledby (one hop only).
+  if (!mode.labelledBy) {
+    const ids = idRefs(el, 'aria-labelledby');
+    if (ids.length > 0) {
+      const root = rootOf(el);
+      const parts: string[] = [];
+      for (const id of ids) {
+        const ref = byId(root, id);
+        if (!ref) continue;
+        if (!st.fromContent && (ref === st.root || insideRoot(ref, st))) continue;
+        // A node referenced by id counts even when hidden; allow it to be visited again.
+        st.visited.delete(ref);
+        parts.push(compute(ref, st, { top: false, labelledBy: true, traversal: true, referenced: true }));
+      }
+      const joined = collapse(parts.join(' '));
+      if (joined) return joined;
+    }
+  }
+
+  // 2C: a form control embedded in a label or content contributes nothing: its value is user data.
+  if (!mode.top && mode.traversal) {
+    if (tag === 'input') {
+      const type = inputType(el);
+      if (!BUTTON_INPUTS.has(type)) return '';
+    } else if (tag === 'select' || tag === 'textarea' || isEditableRoot(el) || (role && VALUE_ROLES.has(role))) {
+      return '';
+    }
+  }
+
+  // 2D: aria-label.
+  const ariaLabel = el.getAttribute('aria-label');
+  if (ariaLabel && ariaLabel.trim()) return ariaLabel.trim();
+
+  const presentational = role === 'none' || role === 'presentation';
+
+  // 2E: host language labels.
+  if (!presentational) {
+    const native = nativeName(el, tag, st, mode);
+    if (native) return native;
+  }
+
+  // 2F: name from content.
+  const contentAllowed = mode.traversal || (role !== undefined && NAME_FROM_CONTENT.has(role)) || tag === 'summary';
+  if (contentAllowed && !(mode.top && !st.fromContent) && !(tag === 'input')) {
+    const text = collapse(content(el, st, mode.labelledBy));
+    if (text) return text;
+  }
+
+  // 2I: tooltip.
+  const title = el.getAttribute('title');
+  if (title && title.trim()) return title.trim();
+
+  // Last resort for text fields: the placeholder (never the value).
+  if (mode.top) {
+    if ((tag === 'input' && PLACEHOLDER_INPUTS.has(inputType(el))) || tag === 'textarea') {
+      const ph = el.getAttribute('placeholder');
+      if (ph && ph.trim()) return ph.trim();
+    }
+    const aph = el.getAttribute('aria-placeholder');
+    if (aph && aph.trim()) return aph.trim();
+  }
+  return '';
+}
+
+function nativeName(el: Element, tag: string, st: State, mode: Mode): string {
+  if (tag === 'input') {
+    const type = inputType(el);
+    if (type === 'image') {
+      const alt = el.getAttribute('alt')?.trim();
+      if (alt) return alt;
+    }
+  }
+  if (LABELABLE.has(tag) && !(tag === 'input' && inputType(el) === 'hidden')) {
+    const labels = labelsOf(el);
+    if (labels.length > 0) {
+      const parts = labels.map((l) => compute(l, st, { top: false, labelledBy: mode.labelledBy, traversal: true }));
+      const joined = collapse(parts.join(' '));
+      if (joined) return joined;
+    }
+  }
+  switch (tag) {
+    case 'input': {
+      const type = inputType(el);
+      if (type === 'button' || type === 'submit' || type === 'reset') {
+        const value = el.getAttribute('value');
+        if (value !== null && value.trim()) return value.trim();
+        if (type === 'submit') return 'Submit';
+        if (type === 'reset') return 'Reset';
+      }
+      if (type === 'image') {
+        const value = el.getAttribute('value')?.trim();
+        if (value) return value;
+        const title = el.getAttribute('title')?.trim();
+        return title || 'Submit';
+      }
+      return '';
+    }
+    case 'img':
+    case 'area': {
+      const alt = el.getAttribute('alt');
+      return alt ? alt.trim() : '';
+    }
+    case 'fieldset':
+      return childText(el, 'legend', st);
+    case 'table':
+      return childText(el, 'caption', st);
+    case 'figure':
+      return childText(el, 'figcaption', st);
+    case 'svg':
+      return childText(el, 'title', st);
+    default:
+      return '';
+  }
+}
+
+function childText(el: Element, childTag: string, st: State): string {
+  for (const c of el.children) {
+    if (c.localName === childTag) return collapse(compute(c, st, { top: false, labelledBy: false, traversal: true }));
+  }
+  return '';
+}
+
+function content(el: Element, st: State, labelledBy: boolean): string {
+  let out = '';
+  const kids = flatChildren(el);
+  const itemRoot = st.rootRole !== undefined && ITEM_ROLES.has(st.rootRole);
+  for (let i = 0; i < kids.length; i++) {
+    if (out.length > MAX_RAW_CHARS || st.visits > MAX_VISITS) break;
+    const child = kids[i];
+    if (!child) continue;
+    if (child.nodeType === TEXT_NODE) {
+      out += (child as Text).data;
+      continue;
+    }
+    if (!isElement(child)) continue;
+    const childRole = roleOf(child);
+    if (childRole && (NESTED_WIDGETS.has(childRole) || (itemRoot && childRole === 'group'))) continue;
+    const text = compute(child, st, { top: false, labelledBy, traversal: true });
+    if (BLOCKS.has(child.localName)) out += ` ${text} `;
+    else out += text;
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * The capture state machine. What is persisted is only the employee's choices (opt-out, pause deadline,
+ * own site exclusions); the mode is derived from those, the policy and the clock, so it cannot drift.
+ */
+import { z } from 'zod';
+import type { Policy, Signal } from '../schema/policy';
+import { isSignalOn, SIGNALS } from '../schema/policy';
+
+export const UserState = z.object({
+  optedOut: z.boolean(),
+  /** Epoch ms at which a pause ends; null when not paused. */
+  pausedUntil: z.number().nullable(),
+  /** "Never capture this site" patterns the employee added (when policy allows). */
+  excludeSites: z.array(z.string().max(300)).max(500),
+});
+export type UserState = z.infer<typeof UserState>;
+
+export const USER_STATE_DEFAULTS: UserState = { optedOut: false, pausedUntil: null, excludeSites: [] };
+
+export type CaptureMode = 'recording' | 'paused' | 'opted-out' | 'not-configured' | 'disabled';
+
+export function captureMode(policy: Policy, user: UserState, now: number): CaptureMode {
+  if (!policy.enabled) return 'disabled';
+  if (!policy.collectorUrl) return 'not-configured';
+  // An organisation that does not allow opting out overrides an earlier opt-out.
+  if (user.optedOut && policy.allowOptOut) return 'opted-out';
+  if (user.pausedUntil !== null && user.pausedUntil > now) return 'paused';
+  return 'recording';
+}
+
+/** What every content script needs to know, published in storage.local under CONTENT_CONFIG_KEY. */
+export const ContentConfig = z.object({
+  mode: z.enum(['recording', 'paused', 'opted-out', 'not-configured', 'disabled']),
+  pausedUntil: z.number().nullable(),
+  includeSites: z.array(z.string()),
+  excludeSites: z.array(z.string()),
+  signals: z.array(z.enum(SIGNALS)),
+  sensitiveSelectors: z.array(z.string()),
+  pointerSampleMs: z.number(),
+});
+export type ContentConfig = z.infer<typeof ContentConfig>;
+export const CONTENT_CONFIG_KEY = 'contentConfig';
+export const USER_STATE_KEY = 'userState';
+
+export function contentConfig(policy: Policy, user: UserState, now: number): ContentConfig {
+  const collectorOrigin = policy.collectorUrl ? `${new URL(policy.collectorUrl).origin}/*` : undefined;
+  return {
+    mode: captureMode(policy, user, now),
+    pausedUntil: user.pausedUntil,
+    includeSites: policy.includeSites,
+    excludeSites: [
+      ...policy.excludeSites,
+      ...(policy.allowSiteExclusions ? user.excludeSites : []),
+      // The collector's own pages are never captured.
+      ...(collectorOrigin ? [collectorOrigin] : []),
+    ],
+    signals: SIGNALS.filter((s: Signal) => isSignalOn(policy, s)),
+    sensitiveSelectors: policy.sensitiveSelectors,
+    pointerSampleMs: policy.pointerSampleMs,
+  };
+}
+
+/** A pause never exceeds the policy's maximum; the popup offers only what fits. */
+export function clampPauseMinutes(policy: Policy, minutes: number): number {
+  return Math.max(1, Math.min(minutes, policy.maxPauseMinutes));
+}

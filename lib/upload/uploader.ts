@@ -1,0 +1,268 @@
+/**
+ * The uploader: drains the outbox to the collector per the upload protocol. One run at a time; every
+ * outcome is persisted (so diagnostics survive a worker restart) and ends with the next alarm set, or
+ * cleared when there is nothing left, so an idle browser does no work at all.
+ */
+import { BATCH_MAX_EVENTS, BATCH_MAX_RAW_BYTES, SCHEMA_VERSION, UPLOAD_TIMEOUT_MS } from '../constants';
+import type { Outbox } from '../outbox/outbox';
+import type { Policy } from '../schema/policy';
+import { backoffDelayMs, parseRetryAfterMs } from './backoff';
+import { fitsBudget, nextDayStart, rateDelayMs, usageToday, type DailyUsage } from './budget';
+import { gzip, toNdjson } from './encode';
+
+/** Longest the uploader waits in-process for the rate limit before handing over to an alarm. */
+const MAX_INLINE_RATE_WAIT_MS = 10_000;
+/** Batches sent in one run before yielding to the next alarm. */
+const MAX_BATCHES_PER_RUN = 40;
+const CONTINUE_AFTER_MS = 1_000;
+
+export type UploadOutcome =
+  | 'done'
+  | 'not-configured'
+  | 'blocked'
+  | 'offline'
+  | 'metered'
+  | 'budget'
+  | 'retry-later'
+  | 'continue';
+
+export interface UploadResult {
+  at: number;
+  ok: boolean;
+  status?: number;
+  message: string;
+}
+
+export interface UploadState {
+  attempt: number;
+  nextAttemptAt: number | null;
+  /** 401/403: uploads stop until the collector URL or token in the policy change. */
+  blocked: { status: number; message: string; credentials: string } | null;
+  lastResult: UploadResult | null;
+  lastSuccessAt: number | null;
+  usage: DailyUsage;
+  previousSend?: { start: number; bytes: number };
+  totals: { batches: number; events: number; bytesCompressed: number; bytesRaw: number; rejected: number };
+}
+
+export const UPLOAD_STATE_DEFAULTS: UploadState = {
+  attempt: 0,
+  nextAttemptAt: null,
+  blocked: null,
+  lastResult: null,
+  lastSuccessAt: null,
+  usage: { day: '', bytes: 0 },
+  totals: { batches: 0, events: 0, bytesCompressed: 0, bytesRaw: 0, rejected: 0 },
+};
+
+export interface UploaderDeps {
+  outbox: Outbox;
+  policy: () => Policy;
+  installId: () => string;
+  extVersion: string;
+  fetch: typeof fetch;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  newId: () => string;
+  /** Set the upload alarm for `when` (epoch ms), or clear it with null. */
+  schedule: (when: number | null) => Promise<void>;
+  network: () => { online: boolean; metered: boolean };
+}
+
+const STATE_KEY = 'uploadState';
+
+function credentialsOf(policy: Policy): string {
+  return `${policy.collectorUrl}\n${policy.authToken}`;
+}
+
+export class Uploader {
+  private running: Promise<UploadOutcome> | null = null;
+  private again = false;
+
+  constructor(private readonly deps: UploaderDeps) {}
+
+  async state(): Promise<UploadState> {
+    return { ...structuredClone(UPLOAD_STATE_DEFAULTS), ...((await this.deps.outbox.getKv<UploadState>(STATE_KEY)) ?? {}) };
+  }
+
+  private save(state: UploadState): Promise<void> {
+    return this.deps.outbox.setKv(STATE_KEY, state);
+  }
+
+  /** Run now, or once more right after the run in progress. */
+  run(): Promise<UploadOutcome> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let outcome: UploadOutcome;
+      do {
+        this.again = false;
+        outcome = await this.runOnce();
+      } while (this.again && outcome === 'done');
+      return outcome;
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Policy changed: a block caused by old credentials no longer applies. */
+  async policyChanged(): Promise<void> {
+    const state = await this.state();
+    if (state.blocked && state.blocked.credentials !== credentialsOf(this.deps.policy())) {
+      state.blocked = null;
+      state.attempt = 0;
+      await this.save(state);
+    }
+  }
+
+  private async runOnce(): Promise<UploadOutcome> {
+    const { outbox, now } = this.deps;
+    const policy = this.deps.policy();
+    const state = await this.state();
+    state.usage = usageToday(state.usage, now());
+    const finish = async (outcome: UploadOutcome, next: number | null, result?: Omit<UploadResult, 'at'>) => {
+      state.nextAttemptAt = next;
+      if (result) state.lastResult = { at: now(), ...result };
+      await this.save(state);
+      await this.deps.schedule(next);
+      return outcome;
+    };
+
+    if (!policy.collectorUrl) return finish('not-configured', null);
+    if (state.blocked) {
+      if (state.blocked.credentials === credentialsOf(policy)) return finish('blocked', null);
+      state.blocked = null;
+      state.attempt = 0;
+    }
+    const retryAt = now() + policy.uploadIntervalMinutes * 60_000;
+    const net = this.deps.network();
+    if (!net.online) return finish('offline', retryAt, { ok: false, message: 'offline: waiting for the network' });
+    if (net.metered && !policy.uploadOnMetered) {
+      return finish('metered', retryAt, { ok: false, message: 'metered or data-saver connection: uploads deferred' });
+    }
+
+    for (let sent = 0; sent < MAX_BATCHES_PER_RUN; sent++) {
+      const next = await outbox.nextBatch(BATCH_MAX_EVENTS, BATCH_MAX_RAW_BYTES, this.deps.newId);
+      if (!next) {
+        state.attempt = 0;
+        return finish('done', null);
+      }
+      const { batch, events } = next;
+      const raw = toNdjson(
+        {
+          batchId: batch.batchId,
+          installId: this.deps.installId(),
+          extVersion: this.deps.extVersion,
+          schema: SCHEMA_VERSION,
+          firstSeq: batch.firstSeq,
+          lastSeq: batch.lastSeq,
+          dropped: batch.dropped,
+        },
+        events,
+      );
+      const body = await gzip(raw);
+      if (!fitsBudget(state.usage, body.length, policy.maxUploadKBPerDay)) {
+        return finish('budget', nextDayStart(now()), {
+          ok: false,
+          message: `daily upload budget of ${policy.maxUploadKBPerDay} KB used: uploads wait until tomorrow`,
+        });
+      }
+      const wait = rateDelayMs(state.previousSend, policy.maxUploadKBps, now());
+      if (wait > MAX_INLINE_RATE_WAIT_MS) return finish('retry-later', now() + wait);
+      if (wait > 0) await this.deps.sleep(wait);
+
+      state.previousSend = { start: now(), bytes: body.length };
+      const answer = await this.post(policy, batch.batchId, body);
+      if (answer.kind === 'ok') {
+        await outbox.ack(batch);
+        state.attempt = 0;
+        state.usage.bytes += body.length;
+        state.lastSuccessAt = now();
+        state.lastResult = { at: now(), ok: true, status: answer.status, message: `uploaded ${events.length} events` };
+        state.totals.batches++;
+        state.totals.events += events.length;
+        state.totals.bytesCompressed += body.length;
+        state.totals.bytesRaw += raw.length;
+        continue;
+      }
+      if (answer.kind === 'unauthorized') {
+        state.blocked = { status: answer.status, message: answer.message, credentials: credentialsOf(policy) };
+        return finish('blocked', null, { ok: false, status: answer.status, message: answer.message });
+      }
+      if (answer.kind === 'rejected') {
+        const how = await outbox.reject(batch, answer.status, answer.message, this.deps.newId);
+        state.totals.rejected++;
+        state.lastResult = { at: now(), ok: false, status: answer.status, message: `${answer.message} (batch ${how})` };
+        continue;
+      }
+      state.attempt++;
+      const delay = answer.retryAfterMs ?? backoffDelayMs(state.attempt);
+      return finish('retry-later', now() + delay, { ok: false, status: answer.status, message: answer.message });
+    }
+    return finish('continue', now() + CONTINUE_AFTER_MS);
+  }
+
+  private async post(policy: Policy, batchId: string, body: Uint8Array<ArrayBuffer>): Promise<Answer> {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/x-ndjson',
+      'Content-Encoding': 'gzip',
+      'Idempotency-Key': batchId,
+    };
+    if (policy.authToken) headers.Authorization = `Bearer ${policy.authToken}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.deps.fetch(`${policy.collectorUrl}/v1/batches`, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      text = await res.text();
+    } catch (err) {
+      return { kind: 'retry', message: `network error: ${errorMessage(err)}` };
+    }
+    return classify(res.status, text, res.headers.get('Retry-After'), this.deps.now());
+  }
+}
+
+type Answer =
+  | { kind: 'ok'; status: number }
+  | { kind: 'unauthorized'; status: number; message: string }
+  | { kind: 'rejected'; status: number; message: string }
+  | { kind: 'retry'; status?: number; message: string; retryAfterMs?: number };
+
+/** Map a collector answer to what the uploader does next (the upload protocol's response rules). */
+export function classify(status: number, text: string, retryAfter: string | null, now: number): Answer {
+  const detail = text.slice(0, 200).replace(/\s+/g, ' ').trim();
+  if (status >= 200 && status < 300) {
+    // An answer that is neither empty nor JSON did not come from a collector (a captive portal, a
+    // proxy): the batch is kept and sent again; the collector removes duplicates.
+    if (text.trim() === '') return { kind: 'ok', status };
+    try {
+      const json = JSON.parse(text) as { ok?: unknown };
+      if (json && typeof json === 'object' && json.ok !== false) return { kind: 'ok', status };
+    } catch {
+      /* fall through */
+    }
+    return { kind: 'retry', status, message: `collector answered ${status} with an unreadable body` };
+  }
+  if (status === 401 || status === 403) {
+    return { kind: 'unauthorized', status, message: `collector refused the credentials (${status}): uploads stopped until the policy changes` };
+  }
+  if (status === 400 || status === 413 || status === 422) {
+    return { kind: 'rejected', status, message: `collector rejected a batch (${status}${detail ? `: ${detail}` : ''})` };
+  }
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfterMs(retryAfter, now) : undefined;
+  return { kind: 'retry', status, message: `collector answered ${status}`, retryAfterMs };
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.name === 'TimeoutError' ? 'timed out' : err.message;
+  return String(err);
+}

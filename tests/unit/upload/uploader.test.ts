@@ -1,0 +1,159 @@
+import 'fake-indexeddb/auto';
+import { gunzipSync } from 'node:zlib';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../../../lib/outbox/outbox';
+import { POLICY_DEFAULTS, type Policy } from '../../../lib/schema/policy';
+import type { EventBody } from '../../../lib/schema/event';
+import { classify, Uploader } from '../../../lib/upload/uploader';
+
+type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'network-error';
+
+let outbox: Outbox;
+let replies: Reply[];
+let requests: { url: string; headers: Record<string, string>; lines: unknown[] }[];
+let scheduled: (number | null)[];
+let policy: Policy;
+let clock: number;
+let net: { online: boolean; metered: boolean };
+let n = 0;
+
+const event = (): EventBody => ({
+  v: 1, id: `ev-${++n}-xxxxxxxxxx`, ts: 1, url: 'https://a.example/', type: 'key', key: 'Tab',
+  modifiers: { alt: false, ctrl: false, meta: false, shift: false }, masked: false,
+});
+
+function uploader() {
+  return new Uploader({
+    outbox,
+    policy: () => policy,
+    installId: () => 'install-1234',
+    extVersion: '0.1.0',
+    now: () => clock,
+    sleep: async (ms) => void (clock += ms),
+    newId: () => `batch-${++n}-xxxxxxxx`,
+    schedule: async (when) => void scheduled.push(when),
+    network: () => net,
+    fetch: async (url, init) => {
+      const reply = replies.shift() ?? { status: 200, body: '{"ok":true}' };
+      const body = gunzipSync(Buffer.from(init!.body as Uint8Array)).toString();
+      requests.push({ url: String(url), headers: init!.headers as Record<string, string>, lines: body.trim().split('\n').map((l) => JSON.parse(l)) });
+      if (reply === 'network-error') throw new TypeError('Failed to fetch');
+      return new Response(reply.body ?? '', { status: reply.status, headers: reply.headers });
+    },
+  });
+}
+
+beforeEach(async () => {
+  outbox = await Outbox.open(`up-${Math.random()}`);
+  replies = [];
+  requests = [];
+  scheduled = [];
+  clock = Date.parse('2026-11-27T10:00:00Z');
+  net = { online: true, metered: false };
+  policy = { ...POLICY_DEFAULTS, collectorUrl: 'https://c.example.com', authToken: 'tok' };
+});
+
+describe('lib/upload/uploader', () => {
+  it('sends a gzip NDJSON batch with header, auth and idempotency key, and empties the outbox on 2xx', async () => {
+    await outbox.append([event(), event()], 3, 0);
+    expect(await uploader().run()).toBe('done');
+    expect(requests).toHaveLength(1);
+    const [req] = requests;
+    expect(req!.url).toBe('https://c.example.com/v1/batches');
+    expect(req!.headers.Authorization).toBe('Bearer tok');
+    const header = req!.lines[0] as Record<string, unknown>;
+    expect(header).toMatchObject({ installId: 'install-1234', schema: 1, firstSeq: 1, lastSeq: 2, dropped: 0 });
+    expect(req!.headers['Idempotency-Key']).toBe(header.batchId);
+    expect(req!.lines).toHaveLength(3);
+    expect((await outbox.stats()).pending).toBe(0);
+    expect(scheduled.at(-1)).toBeNull();
+  });
+
+  it('keeps the batch and honours Retry-After on 429, resending the same batch id', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = [{ status: 429, headers: { 'Retry-After': '120' } }];
+    const up = uploader();
+    expect(await up.run()).toBe('retry-later');
+    expect(scheduled.at(-1)).toBe(clock + 120_000);
+    expect((await outbox.stats()).pending).toBe(1);
+    expect(await up.run()).toBe('done');
+    expect((requests[0]!.lines[0] as { batchId: string }).batchId).toBe((requests[1]!.lines[0] as { batchId: string }).batchId);
+  });
+
+  it('treats a 2xx with a garbage body as not acknowledged', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = [{ status: 200, body: '<html>captive portal</html>' }];
+    expect(await uploader().run()).toBe('retry-later');
+    expect((await outbox.stats()).pending).toBe(1);
+  });
+
+  it('backs off on network errors and 500s', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = ['network-error', { status: 500 }];
+    const up = uploader();
+    expect(await up.run()).toBe('retry-later');
+    const first = scheduled.at(-1)! - clock;
+    expect(await up.run()).toBe('retry-later');
+    expect((await up.state()).attempt).toBe(2);
+    expect(first).toBeGreaterThan(0);
+    expect((await outbox.stats()).pending).toBe(1);
+  });
+
+  it('stops on 401 until the policy credentials change', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = [{ status: 401 }];
+    const up = uploader();
+    expect(await up.run()).toBe('blocked');
+    expect(await up.run()).toBe('blocked');
+    expect(requests).toHaveLength(1);
+    policy = { ...policy, authToken: 'new-token' };
+    await up.policyChanged();
+    expect(await up.run()).toBe('done');
+  });
+
+  it('splits a 422 batch and quarantines the one bad event, delivering the rest', async () => {
+    await outbox.append([event(), event(), event(), event()], 1, 0);
+    // whole batch refused, first half refused, first quarter refused, then all accepted
+    replies = [{ status: 422 }, { status: 422 }, { status: 422 }];
+    const up = uploader();
+    expect(await up.run()).toBe('done');
+    expect((await outbox.stats()).quarantined).toBe(1);
+    expect((await outbox.stats()).pending).toBe(0);
+    expect(requests.map((r) => r.lines.length - 1)).toEqual([4, 2, 1, 3]);
+    expect((await up.state()).totals.events).toBe(3);
+  });
+
+  it('waits for the next day once the daily budget is used', async () => {
+    policy = { ...policy, maxUploadKBPerDay: 1 };
+    const up = uploader();
+    await outbox.append([event()], 1, 0);
+    expect(await up.run()).toBe('done');
+    await outbox.append(Array.from({ length: 300 }, event), 1, 0);
+    replies = [];
+    const outcome = await up.run();
+    expect(outcome).toBe('budget');
+    expect(scheduled.at(-1)).toBeGreaterThan(clock);
+    expect((await up.state()).lastResult?.message).toMatch(/daily upload budget/);
+  });
+
+  it('defers on metered connections unless policy allows, and sends nothing offline', async () => {
+    await outbox.append([event()], 1, 0);
+    net = { online: true, metered: true };
+    expect(await uploader().run()).toBe('metered');
+    net = { online: false, metered: false };
+    expect(await uploader().run()).toBe('offline');
+    expect(requests).toHaveLength(0);
+    net = { online: true, metered: true };
+    policy = { ...policy, uploadOnMetered: true };
+    expect(await uploader().run()).toBe('done');
+  });
+
+  it('classifies collector answers per the upload protocol', () => {
+    expect(classify(204, '', null, 0).kind).toBe('ok');
+    expect(classify(200, '{"ok":false}', null, 0).kind).toBe('retry');
+    expect(classify(403, '', null, 0).kind).toBe('unauthorized');
+    expect(classify(413, '', null, 0).kind).toBe('rejected');
+    expect(classify(503, '', '5', 0)).toMatchObject({ kind: 'retry', retryAfterMs: 5000 });
+    expect(classify(502, '', '5', 0)).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
+  });
+});
