@@ -35,7 +35,7 @@ export function reportIssues(error: z.ZodError): ReportedIssue[] {
 }
 
 /** 400 when a line is not JSON, 422 when it is JSON of the wrong shape or the batch is inconsistent. */
-export function decodeBatch(text: string, idempotencyKey: string | undefined, gzipHint: boolean): DecodedBatch {
+export function decodeBatch(text: string, idempotencyKey: string | undefined): DecodedBatch {
   const lines = text.split('\n');
   let header: BatchHeader | undefined;
   const events: DecodedEvent[] = [];
@@ -48,8 +48,7 @@ export function decodeBatch(text: string, idempotencyKey: string | undefined, gz
     try {
       value = JSON.parse(json);
     } catch (err) {
-      const hint = gzipHint && line === 1 ? ' (the body looks gzip-compressed: send Content-Encoding: gzip)' : '';
-      throw new HttpError(400, `line ${line} is not valid JSON${hint}`, {
+      throw new HttpError(400, `line ${line} is not valid JSON`, {
         line,
         issues: [{ path: '', code: 'invalid_json', message: (err as Error).message }],
       });

@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
-/** Project root, so the default database path does not depend on the working directory. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Resolved from this file, so the default database does not depend on the working directory. */
 export const DEFAULT_DB_PATH = fileURLToPath(new URL('./data/collector.sqlite', import.meta.url));
 
 // Request limits. The extension's batches are far smaller (lib/constants.ts BATCH_MAX_RAW_BYTES);
@@ -22,7 +21,10 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
  * client gets to read the 413 instead of a connection reset; beyond it the socket is destroyed.
  */
 export const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
-/** A whole request (headers and body) must arrive within this time. */
+/**
+ * A whole request (headers and body) must arrive within this time: well beyond the extension's own
+ * UPLOAD_TIMEOUT_MS, so only a stalled or deliberately slow client is cut off.
+ */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** Schema issues reported per rejected line: enough to fix the client, small enough to log. */

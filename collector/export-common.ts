@@ -83,9 +83,14 @@ export function isToggleOrFile(event: CaptureEvent): boolean {
   return inputType === 'checkbox' || inputType === 'radio' || inputType === 'file';
 }
 
-/** A full page load, as opposed to an in-app (history API) navigation. */
+/**
+ * A full page load, as opposed to an in-app (history API) navigation. Back/forward to another document
+ * counts too: the content script reports it as `traverse` with a viewport, which same-document
+ * traversals never carry, and a replay must land on that page.
+ */
 export function isPageLoad(event: CaptureEvent): boolean {
-  return event.type === 'navigation' && (event.kind === 'load' || event.kind === 'reload');
+  if (event.type !== 'navigation') return false;
+  return event.kind === 'load' || event.kind === 'reload' || (event.kind === 'traverse' && event.viewport !== undefined);
 }
 
 /** Splits events (already ordered by install and seq) into per-tab streams, keeping seq order. */

@@ -7,6 +7,7 @@
 import type { CaptureEvent, Modifiers, Target } from '../lib/schema/event';
 import { NAVIGATION_CAUSE_WINDOW_MS } from './constants';
 import { analyseEdits, groupByInstallAndTab } from './export-common';
+import { safeSelectors } from './sanitize';
 
 export interface ActionTarget {
   tag: string;
@@ -68,7 +69,7 @@ function describeTarget(target: Target | undefined): ActionTarget | undefined {
     ...(target.role !== undefined ? { role: target.role } : {}),
     // A masked element's name is never exported, even if a client sent one.
     ...(target.name !== undefined && !target.masked ? { name: target.name } : {}),
-    selectors: target.selectors,
+    selectors: safeSelectors(target),
     box: target.box,
     ...(target.attrs !== undefined ? { attrs: target.attrs } : {}),
     ...(target.masked ? { masked: true as const } : {}),
@@ -190,7 +191,8 @@ function toRecord(installId: string, event: CaptureEvent, skip: ReturnType<typeo
 
 /** Actions that can make the page navigate. */
 function canCauseNavigation(event: CaptureEvent): boolean {
-  if (event.type === 'click' || event.type === 'dblclick' || event.type === 'auxclick') return true;
+  // A middle click opens a new tab; it does not navigate this one.
+  if (event.type === 'click' || event.type === 'dblclick') return true;
   if (event.type === 'menu') return event.action === 'select';
   return event.type === 'key' && event.key === 'Enter';
 }

@@ -6,6 +6,7 @@
 import type { CaptureEvent, Modifiers } from '../lib/schema/event';
 import { DUPLICATE_CLICK_WINDOW_MS, FALLBACK_VIEWPORT, NAVIGATION_CAUSE_WINDOW_MS } from './constants';
 import { analyseEdits, isPageLoad, isToggleOrFile, MODIFIER_KEYS, sameSelectors } from './export-common';
+import { safeSelectors } from './sanitize';
 
 type Selectors = string[][];
 type PointerButton = 'primary' | 'auxiliary' | 'secondary' | 'back' | 'forward';
@@ -87,6 +88,10 @@ function keyChord(event: Extract<CaptureEvent, { type: 'key' }>): string[] | und
   return [...heldModifiers(modifiers, named), key];
 }
 
+function sameElement(a: FramedStep & { selectors?: Selectors }, b: FramedStep & { selectors?: Selectors }): boolean {
+  return sameSelectors(a.selectors, b.selectors) && JSON.stringify(a.frame ?? []) === JSON.stringify(b.frame ?? []);
+}
+
 interface Built {
   step: RecorderStep;
   ts: number;
@@ -108,12 +113,12 @@ class StepList {
       return previous;
     }
     // A page or container scrolled in several bursts: only where it came to rest matters.
-    if (previous && last?.type === 'scroll' && step.type === 'scroll' && sameSelectors(last.selectors, step.selectors)) {
+    if (previous && last?.type === 'scroll' && step.type === 'scroll' && sameElement(last, step)) {
       last.x = step.x;
       last.y = step.y;
       return previous;
     }
-    if (previous && last?.type === 'change' && step.type === 'change' && sameSelectors(last.selectors, step.selectors)) {
+    if (previous && last?.type === 'change' && step.type === 'change' && sameElement(last, step)) {
       last.value = step.value;
       return previous;
     }
@@ -124,7 +129,7 @@ class StepList {
       step.type === 'click' &&
       step.button === 'secondary' &&
       last.button === 'secondary' &&
-      sameSelectors(last.selectors, step.selectors) &&
+      sameElement(last, step) &&
       ts - previous.ts <= DUPLICATE_CLICK_WINDOW_MS
     ) {
       return previous;
@@ -133,7 +138,7 @@ class StepList {
       // The browser reports a double click as click, click, dblclick; the doubleClick step replays all three.
       for (let i = 0; i < 2; i++) {
         const prev = this.last?.step;
-        if (prev?.type === 'click' && prev.button === undefined && sameSelectors(prev.selectors, step.selectors)) {
+        if (prev?.type === 'click' && prev.button === undefined && sameElement(prev, step)) {
           this.built.pop();
         }
       }
@@ -171,7 +176,8 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
   );
   // The page the tab was on when its events begin: its first load, or the page capture started on.
   const firstLoad = events.find(isPageLoad);
-  const startsWithLoad = firstLoad !== undefined && events.slice(0, events.indexOf(firstLoad)).every((e) => !producesStep(e));
+  const startsWithLoad =
+    firstLoad !== undefined && events.slice(0, events.indexOf(firstLoad)).every((e) => !producesStep(e));
   steps.push({ type: 'navigate', url: startsWithLoad ? firstLoad.url : first.url }, first.ts);
 
   const skip = analyseEdits(events);
@@ -185,7 +191,8 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
       case 'auxclick':
       case 'contextmenu':
       case 'dblclick': {
-        if (event.target.selectors.length === 0) break; // nothing a replay could find
+        const selectors = safeSelectors(event.target);
+        if (selectors.length === 0) break; // nothing a replay could find
         const button = event.type === 'contextmenu' ? 'secondary' : BUTTONS[event.button];
         // Ctrl/Shift/Meta+click (new tab, range select): puppeteer applies held keys to the click.
         const held = heldModifiers(event.modifiers);
@@ -194,7 +201,7 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
           {
             type: event.type === 'dblclick' ? 'doubleClick' : 'click',
             ...frame,
-            selectors: event.target.selectors,
+            selectors,
             offsetX: event.offsetX,
             offsetY: event.offsetY,
             ...(button ? { button } : {}),
@@ -208,7 +215,7 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
       case 'input':
       case 'change': {
         if (event.type === 'input' && skip.supersededInputIds.has(event.id)) break;
-        if (event.masked || event.value === undefined || isToggleOrFile(event)) break;
+        if (event.masked || event.target.masked || event.value === undefined || isToggleOrFile(event)) break;
         if (event.target.selectors.length === 0) break;
         steps.push({ type: 'change', ...frame, selectors: event.target.selectors, value: event.value }, event.ts);
         break;
@@ -226,18 +233,19 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
         break;
       }
       case 'scroll': {
-        const selectors = event.target?.selectors.length ? { selectors: event.target.selectors } : {};
-        steps.push({ type: 'scroll', ...frame, ...selectors, x: event.x, y: event.y }, event.ts);
+        const selectors = event.target ? safeSelectors(event.target) : [];
+        const container = selectors.length ? { selectors } : {}; // none: the page itself scrolled
+        steps.push({ type: 'scroll', ...frame, ...container, x: event.x, y: event.y }, event.ts);
         break;
       }
       case 'navigation': {
         if (!isPageLoad(event) || (event === firstLoad && startsWithLoad)) break;
-        const causedBy = cause && event.ts - cause.ts <= NAVIGATION_CAUSE_WINDOW_MS ? cause : undefined;
-        if (causedBy && !causedBy.step.assertedEvents) {
-          causedBy.step.assertedEvents = [
+        if (cause && event.ts - cause.ts <= NAVIGATION_CAUSE_WINDOW_MS) {
+          // The replay waits for this navigation after the step instead of navigating by itself.
+          cause.step.assertedEvents = [
             { type: 'navigation', url: event.url, ...(event.title !== undefined ? { title: event.title } : {}) },
           ];
-        } else if (!causedBy) {
+        } else {
           steps.push({ type: 'navigate', url: event.url }, event.ts);
         }
         cause = undefined;

@@ -43,8 +43,9 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
  * willing to drain.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  // Connection: close, so Node does not keep reading an oversized body to reuse the connection.
   const tooLarge = () =>
-    new HttpError(413, `request body larger than ${maxBytes} bytes`, { limitBytes: maxBytes });
+    new HttpError(413, `request body larger than ${maxBytes} bytes`, { limitBytes: maxBytes }, { Connection: 'close' });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_DISCARD_BYTES) {
     return Promise.reject(tooLarge());
@@ -85,7 +86,9 @@ export async function decodeBody(req: IncomingMessage, body: Buffer, maxRawBytes
     return body;
   }
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
-    throw new HttpError(415, `unsupported Content-Encoding "${encoding}" (use gzip or identity)`);
+    // 400 rather than 415: the upload protocol names 400/413/422 as the answers a client must not
+    // retry as they are, and any other status would have the uploader retry this batch forever.
+    throw new HttpError(400, `unsupported Content-Encoding "${encoding}" (use gzip or identity)`);
   }
   try {
     return await new Promise<Buffer>((resolve, reject) =>
@@ -95,7 +98,8 @@ export async function decodeBody(req: IncomingMessage, body: Buffer, maxRawBytes
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new HttpError(413, `decompressed body larger than ${maxRawBytes} bytes`, { limitBytes: maxRawBytes });
     }
-    throw new HttpError(400, 'body is not valid gzip', { detail: (err as Error).message || (err as { code?: string }).code });
+    const { message, code } = err as NodeJS.ErrnoException;
+    throw new HttpError(400, 'body is not valid gzip', { detail: message || code });
   }
 }
 

@@ -51,8 +51,9 @@ const NDJSON = 'application/x-ndjson; charset=utf-8';
 /** The install a rejected batch claims, when its header line can be read at all (for the counters). */
 function claimedInstallId(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
+  const end = text.indexOf('\n');
   try {
-    const header = JSON.parse(text.slice(0, text.indexOf('\n') >>> 0)) as { installId?: unknown };
+    const header = JSON.parse(end === -1 ? text : text.slice(0, end)) as { installId?: unknown };
     return typeof header.installId === 'string' ? header.installId.slice(0, 64) : undefined;
   } catch {
     return undefined;
@@ -67,8 +68,14 @@ export const postBatch: Handler = async (ctx) => {
   try {
     const compressed = await readBody(ctx.req, ctx.limits.batchCompressedBytes);
     const raw = await decodeBody(ctx.req, compressed, ctx.limits.batchRawBytes);
+    if (looksGzipped(raw)) {
+      throw new HttpError(400, 'line 1 is not valid JSON: the body looks gzip-compressed; send Content-Encoding: gzip', {
+        line: 1,
+        issues: [],
+      });
+    }
     text = decodeUtf8(raw);
-    const batch = decodeBatch(text, key, looksGzipped(raw));
+    const batch = decodeBatch(text, key);
     ctx.batchId = batch.header.batchId;
 
     let strippedMaskedValues = 0;
@@ -157,6 +164,12 @@ export const getStats: Handler = async (ctx) => ({
   json: ctx.store.stats(stringParam(ctx.url.searchParams, 'installId')),
 });
 
+/** ISO time for a title; the schema allows timestamps beyond what Date can print, so never throw. */
+function isoTime(ts: number | undefined): string {
+  const date = new Date(ts ?? Number.NaN);
+  return Number.isNaN(date.getTime()) ? String(ts) : date.toISOString();
+}
+
 export const getExport: Handler = async (ctx) => {
   const params = ctx.url.searchParams;
   const format = stringParam(params, 'format') ?? 'jsonl';
@@ -174,7 +187,7 @@ export const getExport: Handler = async (ctx) => {
   if (installId === undefined || chosenTab === undefined) throw new HttpError(404, 'no events to export');
   const events = ctx.store.events({ installId, tab: chosenTab, from, to }).map((row) => row.event);
   if (events.length === 0) throw new HttpError(404, 'no events to export');
-  const span = `${new Date(events[0]?.ts ?? 0).toISOString()} to ${new Date(events[events.length - 1]?.ts ?? 0).toISOString()}`;
+  const span = `${isoTime(events[0]?.ts)} to ${isoTime(events[events.length - 1]?.ts)}`;
   const flow = buildRecorderFlow(events, { title: `Workflow Capture: install ${installId}, tab ${chosenTab}, ${span}` });
   return { status: 200, json: flow };
 };

@@ -482,7 +482,9 @@ export class Store {
 
   /** Wipes everything (fault-injection mode's POST /__reset). */
   reset(): void {
-    this.db.exec('DELETE FROM events; DELETE FROM batches; DELETE FROM opt_outs; DELETE FROM deletions; DELETE FROM counters;');
+    this.db.exec(
+      'DELETE FROM events; DELETE FROM batches; DELETE FROM opt_outs; DELETE FROM deletions; DELETE FROM counters;',
+    );
   }
 
   close(): void {

@@ -22,7 +22,7 @@ import { loadUserState, saveUserState } from '../state/user-store';
 import { localDay } from '../upload/budget';
 import { Uploader } from '../upload/uploader';
 import { showMode } from './badge';
-import { isDevelopmentBuild, loadPolicy } from './policy-source';
+import { isDevelopmentBuild, readManagedPolicy, resolveManaged } from './policy-source';
 import type { DayCounters, Status } from './status';
 import { classifySender } from '../messaging/sender';
 import { isValidPattern } from '../privacy/sites';
@@ -32,6 +32,7 @@ const ALARM_RESUME = 'resume';
 const ALARM_BADGE = 'badge';
 const INSTALL_ID_KEY = 'installId';
 const COUNTERS_KEY = 'counters';
+const MANAGED_CACHE_KEY = 'managedPolicy';
 const COMMAND_TOGGLE_PAUSE = 'toggle-pause';
 
 interface Core {
@@ -52,13 +53,16 @@ export function startBackground(): void {
   const mode = (): CaptureMode => captureMode(resolved.policy, user, now());
 
   const ready: Promise<Core> = (async () => {
-    const [outbox, policy, userState, installId] = await Promise.all([
-      Outbox.open(),
-      loadPolicy(),
-      loadUserState(),
-      loadInstallId(),
-    ]);
-    resolved = policy;
+    const managed = readManagedPolicy();
+    const [outbox, userState, installId] = await Promise.all([Outbox.open(), loadUserState(), loadInstallId()]);
+    // Chromium can take seconds to answer storage.managed after a browser start. The policy seen last
+    // time applies meanwhile (a fresh install has none and waits), then the fresh one replaces it.
+    const cached = await outbox.getKv<{ managed: unknown }>(MANAGED_CACHE_KEY);
+    const fresh = managed.then(async (m) => {
+      await outbox.setKv(MANAGED_CACHE_KEY, { managed: m.managed });
+      return resolveManaged(m);
+    });
+    resolved = cached ? resolveManaged(cached) : await fresh;
     user = userState;
     const uploader = new Uploader({
       outbox,
@@ -77,6 +81,7 @@ export function startBackground(): void {
     });
     const core = { outbox, uploader, installId };
     await applyState(core, { expirePause: true });
+    if (cached) void fresh.then((policy) => policyUpdated(core, policy));
     return core;
   })();
   ready.catch((err) => console.error('Workflow Capture failed to start', err));
@@ -322,6 +327,14 @@ export function startBackground(): void {
     }
   }
 
+  async function policyUpdated(core: Core, policy: ResolvedPolicy) {
+    const before = mode();
+    resolved = policy;
+    if (mode() !== before) modeSince = now();
+    await core.uploader.policyChanged();
+    await applyState(core);
+  }
+
   async function togglePause(core: Core) {
     if (mode() === 'paused') await resumeCapture(core, 'resumed by the employee', false);
     else if (mode() === 'recording') await pause(core, resolved.policy.maxPauseMinutes);
@@ -362,11 +375,9 @@ export function startBackground(): void {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area !== 'managed') return;
     void ready.then(async (core) => {
-      const before = mode();
-      resolved = await loadPolicy();
-      if (mode() !== before) modeSince = now();
-      await core.uploader.policyChanged();
-      await applyState(core);
+      const managed = await readManagedPolicy();
+      await core.outbox.setKv(MANAGED_CACHE_KEY, { managed: managed.managed });
+      await policyUpdated(core, resolveManaged(managed));
     });
   });
 

@@ -21,11 +21,14 @@ export async function readManagedPolicy(): Promise<{ managed: unknown; error?: s
   }
 }
 
-export async function loadPolicy(): Promise<ResolvedPolicy> {
-  const { managed, error } = await readManagedPolicy();
+export function resolveManaged({ managed, error }: { managed: unknown; error?: string }): ResolvedPolicy {
   const resolved = resolvePolicy(managed, isDevelopmentBuild() ? DEVELOPMENT_POLICY : undefined);
   if (error && !/managed storage|not support|undefined/i.test(error)) {
     resolved.problems.push({ key: '(managed storage)', message: error });
   }
   return resolved;
+}
+
+export async function loadPolicy(): Promise<ResolvedPolicy> {
+  return resolveManaged(await readManagedPolicy());
 }

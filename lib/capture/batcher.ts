@@ -33,13 +33,13 @@ export class Batcher {
   }
 
   /**
-   * Replace a buffered event for which `same` holds (an input value superseded by the next keystroke),
-   * or push it. Keeps one event per field per flush instead of one per keystroke.
+   * Drop a buffered event for which `same` holds (an input value superseded by the next keystroke) and
+   * push this one: one event per field per flush instead of one per keystroke.
    */
   upsert(event: EventBody, same: (buffered: EventBody) => boolean): void {
     const i = this.buffer.findIndex(same);
-    if (i >= 0 && i === this.buffer.length - 1) this.buffer[i] = event;
-    else this.push(event);
+    if (i >= 0) this.buffer.splice(i, 1);
+    this.push(event);
   }
 
   /** Hand the buffer to the background now (also on pagehide / hidden). Sends stay in order. */

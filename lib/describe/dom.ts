@@ -96,14 +96,15 @@ export function escapeCss(value: string): string {
   return out;
 }
 
-/** A double-quoted CSS string, e.g. for attribute selectors: `"a \"b\""`. */
+/** A double-quoted CSS string, e.g. for attribute selectors: `"a \22 b\22 "` for `a "b"`. */
 export function cssString(value: string): string {
   let out = '"';
   for (let i = 0; i < value.length; i++) {
     const ch = value.charAt(i);
     const c = value.charCodeAt(i);
     if (c === 0) out += '\uFFFD';
-    else if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    // Hex escapes (`\22 `, `\5c `) rather than `\"`: valid CSS, and understood by every selector engine.
+    else if (ch === '"' || ch === '\\') out += `\\${c.toString(16)} `;
     else if ((c >= 0x01 && c <= 0x1f) || c === 0x7f) out += `\\${c.toString(16)} `;
     else out += ch;
   }
@@ -135,30 +136,43 @@ export function clip(s: string, max: number): string {
 const NEVER_RENDERED = new Set(['script', 'style', 'template', 'noscript', 'head', 'title', 'meta', 'link']);
 
 /**
- * Cheap "hidden from the accessibility tree" check that needs no layout: `hidden`, `aria-hidden`,
- * inline `display:none`/`visibility:hidden`, never-rendered elements, hidden inputs. With `deep`, also
- * asks `checkVisibility()` where the browser has it (display:none through stylesheets, closed
- * `<details>` content).
+ * How an element is hidden from the accessibility tree, without layout where possible:
+ *  - 'gone': not rendered at all (`hidden`, display:none, never-rendered elements, hidden inputs);
+ *  - 'invisible': rendered (it may take space) but excluded (aria-hidden="true", visibility:hidden);
+ *  - 'visible'.
+ * With `deep`, also asks `checkVisibility()` where the browser has it (stylesheet display:none and
+ * visibility:hidden, closed `<details>` content; `display:contents` counts as visible).
  */
-export function isHidden(el: Element, deep = false): boolean {
+export function hiddenState(el: Element, deep = false): 'visible' | 'gone' | 'invisible' {
   const tag = el.localName;
-  if (NEVER_RENDERED.has(tag)) return true;
-  if (el.hasAttribute('hidden')) return true;
-  if (el.getAttribute('aria-hidden') === 'true') return true;
-  if (tag === 'input' && (el.getAttribute('type') ?? '').toLowerCase() === 'hidden') return true;
+  if (NEVER_RENDERED.has(tag)) return 'gone';
+  if (el.hasAttribute('hidden')) return 'gone';
+  if (tag === 'input' && (el.getAttribute('type') ?? '').toLowerCase() === 'hidden') return 'gone';
   const style = (el as HTMLElement).style as CSSStyleDeclaration | undefined;
-  if (style && (style.display === 'none' || style.visibility === 'hidden')) return true;
+  if (style && style.display === 'none') return 'gone';
+  if (el.getAttribute('aria-hidden') === 'true') return 'invisible';
+  if (style && style.visibility === 'hidden') return 'invisible';
   if (deep) {
     const check = (el as Element & { checkVisibility?: (o?: object) => boolean }).checkVisibility;
-    if (typeof check === 'function') {
+    if (typeof check === 'function' && tag !== 'slot') {
       try {
-        if (!check.call(el)) return true;
+        if (!check.call(el)) {
+          // No box also means display:contents, which hides nothing.
+          if (el.ownerDocument.defaultView?.getComputedStyle(el).display !== 'contents') return 'gone';
+        } else if (!check.call(el, { visibilityProperty: true, checkVisibilityCSS: true })) {
+          return 'invisible';
+        }
       } catch {
         // ignore: treat as visible
       }
     }
   }
-  return false;
+  return 'visible';
+}
+
+/** Hidden from the accessibility tree in either way (see hiddenState). */
+export function isHidden(el: Element, deep = false): boolean {
+  return hiddenState(el, deep) !== 'visible';
 }
 
 /** Children in the flat tree: a shadow host's shadow children, a slot's assigned nodes. */

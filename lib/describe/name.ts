@@ -17,6 +17,7 @@ import {
   inputType,
   isEditableRoot,
   isElement,
+  hiddenState,
   isHidden,
   rootOf,
 } from './dom';
@@ -29,12 +30,20 @@ export interface NameOptions {
    * label elements, alt, title, placeholder) are used.
    */
   fromContent?: boolean;
+  /**
+   * Include CSS `::before`/`::after` content in names from content, as Chrome does (default true).
+   * Reads computed styles, so it costs a little more.
+   */
+  cssContent?: boolean;
 }
 
-/** Roles whose name may come from their content (ARIA 1.2 "name from: contents"). */
+/**
+ * Roles whose name may come from their content (ARIA 1.2 "name from: contents"), except `row`:
+ * Chrome gives rows no name from their cells, and an aria selector must match Chrome's name.
+ */
 const NAME_FROM_CONTENT = new Set([
   'button', 'cell', 'checkbox', 'columnheader', 'gridcell', 'heading', 'link', 'menuitem', 'menuitemcheckbox',
-  'menuitemradio', 'option', 'radio', 'row', 'rowheader', 'switch', 'tab', 'tooltip', 'treeitem', 'caption',
+  'menuitemradio', 'option', 'radio', 'rowheader', 'switch', 'tab', 'tooltip', 'treeitem', 'caption',
   'sectionhead', 'legend', 'term', 'definition', 'code', 'deletion', 'emphasis', 'insertion', 'mark',
   'strong', 'subscript', 'superscript', 'time', 'comment', 'suggestion',
 ]);
@@ -65,6 +74,7 @@ interface State {
   root: Element;
   rootRole: string | undefined;
   fromContent: boolean;
+  cssContent: boolean;
   visits: number;
   visited: Set<Element>;
 }
@@ -78,22 +88,49 @@ interface Mode {
   traversal: boolean;
   /** Referenced directly by aria-labelledby: counts even when hidden. */
   referenced?: boolean;
+  /** Already known to be visible (checked by the parent's content traversal). */
+  visible?: boolean;
 }
 
 /**
- * The accessible name of `el`: whitespace-collapsed, at most MAX_NAME_CHARS, '' when it has none.
- * Not redacted: the caller applies privacy rules.
+ * Stands in for an element that is rendered but not part of the name (an aria-hidden icon, a
+ * decorative image): Chrome keeps the whitespace next to it ("About <span aria-hidden>▾</span>" is
+ * named "About "), so the final trim must not remove that space. Removed before returning.
+ */
+const MARK = '\u0001';
+const MARKS = /\u0001/g;
+const REPLACED = new Set(['img', 'svg', 'canvas', 'video', 'iframe', 'object', 'embed', 'picture']);
+
+/** Whitespace collapsed; trimmed except where a MARK protects it; marks removed. */
+function finish(s: string): string {
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/^ +| +$/g, '')
+    .replace(MARKS, '')
+    .replace(/ {2,}/g, ' ');
+}
+
+function blank(s: string): boolean {
+  return s.replace(MARKS, '').trim() === '';
+}
+
+/**
+ * The accessible name of `el` as Chrome computes it (so it can be matched by an aria selector):
+ * whitespace-collapsed and trimmed, except that a space next to a rendered but excluded element (an
+ * aria-hidden icon) is kept as Chrome keeps it; at most MAX_NAME_CHARS; '' when it has none.
+ * Not redacted: the caller applies privacy rules. Trim it for display.
  */
 export function accessibleName(el: Element, opts: NameOptions = {}): string {
   const st: State = {
     root: el,
     rootRole: roleOf(el),
     fromContent: opts.fromContent !== false,
+    cssContent: opts.cssContent !== false,
     visits: 0,
     visited: new Set(),
   };
   try {
-    return clip(collapse(compute(el, st, { top: true, labelledBy: false, traversal: false })), MAX_NAME_CHARS);
+    return clip(finish(compute(el, st, { top: true, labelledBy: false, traversal: false })), MAX_NAME_CHARS);
   } catch {
     return '';
   }
@@ -133,7 +170,7 @@ function compute(el: Element, st: State, mode: Mode): string {
   const role = mode.top ? st.rootRole : roleOf(el);
 
   // 2A: hidden nodes contribute nothing, unless referenced directly by aria-labelledby.
-  if (!mode.top && !mode.referenced && mode.traversal && isHidden(el, true)) return '';
+  if (!mode.top && !mode.referenced && !mode.visible && mode.traversal && isHidden(el, true)) return '';
 
   // 2B: aria-labelledby (one hop only).
   if (!mode.labelledBy) {
@@ -150,7 +187,7 @@ function compute(el: Element, st: State, mode: Mode): string {
         parts.push(compute(ref, st, { top: false, labelledBy: true, traversal: true, referenced: true }));
       }
       const joined = collapse(parts.join(' '));
-      if (joined) return joined;
+      if (!blank(joined)) return joined;
     }
   }
 
@@ -179,8 +216,9 @@ function compute(el: Element, st: State, mode: Mode): string {
   // 2F: name from content.
   const contentAllowed = mode.traversal || (role !== undefined && NAME_FROM_CONTENT.has(role)) || tag === 'summary';
   if (contentAllowed && !(mode.top && !st.fromContent) && !(tag === 'input')) {
-    const text = collapse(content(el, st, mode.labelledBy));
-    if (text) return text;
+    // Untrimmed below the top, so "Read<span> more</span>" keeps its space; collapsed at the end.
+    const text = content(el, st, mode.labelledBy);
+    if (!blank(text)) return text;
   }
 
   // 2I: tooltip.
@@ -212,7 +250,7 @@ function nativeName(el: Element, tag: string, st: State, mode: Mode): string {
     if (labels.length > 0) {
       const parts = labels.map((l) => compute(l, st, { top: false, labelledBy: mode.labelledBy, traversal: true }));
       const joined = collapse(parts.join(' '));
-      if (joined) return joined;
+      if (!blank(joined)) return joined;
     }
   }
   switch (tag) {
@@ -237,14 +275,22 @@ function nativeName(el: Element, tag: string, st: State, mode: Mode): string {
       const alt = el.getAttribute('alt');
       return alt ? alt.trim() : '';
     }
+    case 'option':
+    case 'optgroup': {
+      const l = el.getAttribute('label');
+      return l ? l.trim() : '';
+    }
     case 'fieldset':
       return childText(el, 'legend', st);
     case 'table':
       return childText(el, 'caption', st);
     case 'figure':
       return childText(el, 'figcaption', st);
-    case 'svg':
-      return childText(el, 'title', st);
+    case 'svg': {
+      // <title> is never rendered, so it is read directly rather than traversed.
+      for (const c of el.children) if (c.localName === 'title') return collapse(c.textContent ?? '');
+      return '';
+    }
     default:
       return '';
   }
@@ -258,7 +304,7 @@ function childText(el: Element, childTag: string, st: State): string {
 }
 
 function content(el: Element, st: State, labelledBy: boolean): string {
-  let out = '';
+  let out = pseudoText(el, '::before', st);
   const kids = flatChildren(el);
   const itemRoot = st.rootRole !== undefined && ITEM_ROLES.has(st.rootRole);
   for (let i = 0; i < kids.length; i++) {
@@ -272,9 +318,99 @@ function content(el: Element, st: State, labelledBy: boolean): string {
     if (!isElement(child)) continue;
     const childRole = roleOf(child);
     if (childRole && (NESTED_WIDGETS.has(childRole) || (itemRoot && childRole === 'group'))) continue;
-    const text = compute(child, st, { top: false, labelledBy, traversal: true });
+    const hidden = hiddenState(child, true);
+    if (hidden === 'gone') continue;
+    if (hidden === 'invisible') {
+      if (rendersSomething(child, st)) out += MARK;
+      continue;
+    }
+    let text = compute(child, st, { top: false, labelledBy, traversal: true, visible: true });
+    if (blank(text) && REPLACED.has(child.localName)) text = MARK;
     if (BLOCKS.has(child.localName)) out += ` ${text} `;
     else out += text;
   }
-  return out;
+  return out + pseudoText(el, '::after', st);
+}
+
+/** An excluded element that still takes space on screen: text, an image, or generated content. */
+function rendersSomething(el: Element, st: State): boolean {
+  if (REPLACED.has(el.localName) || (el.textContent ?? '').trim() !== '') return true;
+  try {
+    if (el.querySelector('img,svg,canvas,video')) return true;
+  } catch {
+    return false;
+  }
+  return pseudoText(el, '::before', st) !== '' || pseudoText(el, '::after', st) !== '';
+}
+
+function pseudoText(el: Element, which: '::before' | '::after', st: State): string {
+  if (!st.cssContent) return '';
+  try {
+    const view = el.ownerDocument.defaultView;
+    return view ? cssContentText(view.getComputedStyle(el, which).content, el) : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The text a computed CSS `content` value adds to a name: its strings and `attr()` values, or only
+ * its alternative text when it has one (`content: url(icon.svg) / "Edit"`). Counters, quotes and
+ * images without alternative text add nothing.
+ */
+export function cssContentText(value: string | null | undefined, el: Element): string {
+  if (!value || value === 'none' || value === 'normal') return '';
+  let main = '';
+  let alt: string | undefined;
+  let i = 0;
+  const n = value.length;
+  const add = (t: string) => {
+    if (alt === undefined) main += t;
+    else alt += t;
+  };
+  while (i < n) {
+    const ch = value.charAt(i);
+    if (ch === '"' || ch === "'") {
+      let str = '';
+      i++;
+      while (i < n && value.charAt(i) !== ch) {
+        if (value.charAt(i) === '\\') {
+          const hex = /^[0-9a-fA-F]{1,6}\s?/.exec(value.slice(i + 1, i + 8));
+          if (hex) {
+            const cp = Number.parseInt(hex[0].trim(), 16);
+            str += cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+            i += 1 + hex[0].length;
+          } else {
+            str += value.charAt(i + 1);
+            i += 2;
+          }
+          continue;
+        }
+        str += value.charAt(i++);
+      }
+      i++;
+      add(str);
+    } else if (ch === '/') {
+      alt = '';
+      i++;
+    } else if (/[a-zA-Z-]/.test(ch)) {
+      const m = /^[a-zA-Z-]+/.exec(value.slice(i));
+      const ident = m ? m[0] : ch;
+      i += ident.length;
+      if (value.charAt(i) === '(') {
+        let depth = 0;
+        const start = i;
+        for (; i < n; i++) {
+          if (value.charAt(i) === '(') depth++;
+          else if (value.charAt(i) === ')' && --depth === 0) break;
+        }
+        const args = value.slice(start + 1, i).trim();
+        i++;
+        if (ident.toLowerCase() === 'attr') add(el.getAttribute(args.split(/\s+/)[0] ?? '') ?? '');
+      }
+    } else {
+      i++;
+    }
+  }
+  return alt !== undefined ? ` ${alt} ` : main;
 }

@@ -233,6 +233,18 @@ export function roleOf(el: Element): string | undefined {
   return explicitRole(el) ?? implicitRole(el);
 }
 
+const OPTION_CONTEXT = new Set(['listbox', 'combobox']);
+const TREEITEM_CONTEXT = new Set(['tree', 'treegrid']);
+
+function hasContext(el: Element, roles: Set<string>): boolean {
+  for (let p = composedParent(el), i = 0; p && i < 16; p = composedParent(p), i++) {
+    const r = roleOf(p);
+    if (r && roles.has(r)) return true;
+    if (p.localName === 'select' || p.localName === 'datalist') return true;
+  }
+  return false;
+}
+
 /**
  * The role string Chrome's accessibility tree reports for the element, for `aria/...[role="..."]`
  * selectors (Puppeteer resolves them with `Accessibility.queryAXTree`). Undefined where Chrome's role
@@ -241,15 +253,15 @@ export function roleOf(el: Element): string | undefined {
 export function chromeRole(el: Element, role: string | undefined = roleOf(el)): string | undefined {
   if (!role || role === 'none' || role === 'presentation' || role === 'generic') return undefined;
   const explicit = explicitRole(el) !== undefined;
+  // Chrome exposes an option outside a listbox, or a treeitem outside a tree, as a generic element.
+  if (role === 'option' && !hasContext(el, OPTION_CONTEXT)) return undefined;
+  if (role === 'treeitem' && !hasContext(el, TREEITEM_CONTEXT)) return undefined;
   if (explicit) return role === 'img' ? 'image' : role;
   const tag = el.localName;
   if (tag === 'summary') return 'DisclosureTriangle';
   if (tag === 'img' || tag === 'area') return role === 'img' ? 'image' : role;
-  if (tag === 'option') {
-    // Options of a drop-down select are "MenuListOption" in Chrome and not clickable in the page.
-    const select = el.closest('select');
-    if (select && selectRole(select) === 'combobox') return undefined;
-  }
+  // Datalist options are not in Chrome's accessibility tree.
+  if (tag === 'option' && el.parentElement?.closest('datalist')) return undefined;
   // contenteditable roots, header/footer landmarks and th scope depend on Chrome's own heuristics.
   if (isEditableRoot(el) && !['input', 'textarea'].includes(tag)) return undefined;
   return role;

@@ -167,10 +167,9 @@ export function matchesAnySelector(el: Element, selectors: readonly string[]): b
   for (const sel of selectors) {
     if (selectorValidity.get(sel) === false || !isValidSelector(sel)) continue;
     try {
-      if (el.matches(sel)) {
-        if (!selectorValidity.has(sel)) remember(sel, true);
-        return true;
-      }
+      const hit = el.matches(sel);
+      if (!selectorValidity.has(sel)) remember(sel, true);
+      if (hit) return true;
     } catch {
       remember(sel, false);
     }
@@ -247,7 +246,10 @@ function rankOf(el: Element, extra: readonly string[], budget: { left: number })
  */
 export function privacyLevel(el: Element, extraSensitiveSelectors: readonly string[]): PrivacyLevel {
   try {
-    return LEVELS[rankOf(el, extraSensitiveSelectors, { left: MAX_WALK })] ?? 'block';
+    // A text node (some event targets are) is judged by the element that holds it.
+    const start = el.nodeType === 1 ? el : (el as Node).parentElement;
+    if (!start) return 'none';
+    return LEVELS[rankOf(start, extraSensitiveSelectors, { left: MAX_WALK })] ?? 'block';
   } catch {
     return 'block'; // A DOM we cannot read is a DOM we do not record.
   }

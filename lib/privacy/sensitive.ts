@@ -58,8 +58,11 @@ export function isHiddenInput(el: Element): boolean {
   return tagOf(el) === 'input' && inputType(el) === 'hidden';
 }
 
-/** Hidden inputs and everything inside a `block` marker produce no events at all. */
-export function isNeverCaptured(el: Element): boolean {
+/**
+ * Hidden inputs and everything inside a `block` marker produce no events at all. Policy selectors only
+ * ever mask, so the optional second argument (accepted for symmetry with the other checks) changes nothing.
+ */
+export function isNeverCaptured(el: Element, _extra?: readonly string[]): boolean {
   return isHiddenInput(el) || privacyLevel(el, []) === 'block';
 }
 

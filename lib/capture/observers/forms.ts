@@ -29,6 +29,9 @@ function editableRoot(el: Element): Element {
 }
 
 export const initFormObserver: Observer = (ctx) => {
+  // A text field's change reports only what was typed while capturing: text typed during a pause must
+  // not surface when the field is left after resuming.
+  const typedHere = new WeakSet<Element>();
   const offInput = listen(ctx.doc, ['input'], (e) => {
     const raw = eventTarget(e);
     if (!raw) return;
@@ -38,6 +41,7 @@ export const initFormObserver: Observer = (ctx) => {
     // Check boxes, radios, selects and files are covered by their change event.
     if (el instanceof HTMLSelectElement) return;
     if (el instanceof HTMLInputElement && ['checkbox', 'radio', 'file'].includes(el.type)) return;
+    typedHere.add(el);
     const value = safeValue(ctx, el, seen.masked);
     const inputType = (e as InputEvent).inputType;
     const key = JSON.stringify(seen.target.selectors[0] ?? []);
@@ -64,6 +68,8 @@ export const initFormObserver: Observer = (ctx) => {
       return;
     }
     const checkable = el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio');
+    const textual = (el instanceof HTMLInputElement && !checkable && el.type !== 'range' && el.type !== 'color') || el instanceof HTMLTextAreaElement;
+    if (textual && !typedHere.has(el)) return;
     const value = safeValue(ctx, el, seen.masked);
     ctx.emit({
       type: 'change',

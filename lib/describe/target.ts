@@ -1,0 +1,107 @@
+/**
+ * The element context every targeted event carries: tag, role, accessible name, Recorder selectors,
+ * box, masked flag and a few stable attributes. Redaction is injected (the caller passes the privacy
+ * module's redactText) so this module does not depend on lib/privacy.
+ *
+ * Masked (sensitive) elements: the name comes only from label-like sources (labelledby outside the
+ * element, aria-label, label elements, alt, title, placeholder), never from the element's own text;
+ * no text selector; no value, checked state or selection state anywhere.
+ */
+import type { Target } from '../schema/event';
+import { boxOf } from './box';
+import { clip, collapse, inputType } from './dom';
+import { accessibleName } from './name';
+import { roleOf } from './role';
+import { TEST_ID_ATTRIBUTES, selectorsFor } from './selectors';
+
+export interface DescribeOptions {
+  masked: boolean;
+  redact: (s: string) => string;
+}
+
+const MAX_TAG = 64;
+const MAX_ROLE = 64;
+const MAX_NAME = 200;
+const MAX_ATTR = 200;
+const CHECKABLE = new Set(['checkbox', 'radio']);
+/** Private-use code points: icon-font glyphs from CSS generated content. */
+const PRIVATE_USE = /[\u{E000}-\u{F8FF}\u{F0000}-\u{FFFFD}\u{100000}-\u{10FFFD}]/gu;
+
+function hrefAttr(el: Element, redact: (s: string) => string): string | undefined {
+  const raw = el.getAttribute('href');
+  if (raw === null) return undefined;
+  try {
+    const base = el.ownerDocument.baseURI || el.ownerDocument.URL;
+    const url = new URL(raw, base);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return clip(redact(url.origin + url.pathname), MAX_ATTR);
+    // mailto:, tel:, javascript: and the like: the scheme says what it is; the rest may be personal.
+    return url.protocol;
+  } catch {
+    return undefined;
+  }
+}
+
+function attrsOf(el: Element, masked: boolean, redact: (s: string) => string): Record<string, string> | undefined {
+  const attrs: Record<string, string> = {};
+  const tag = el.localName;
+  if (tag === 'input' || tag === 'button') {
+    const type = inputType(el) || (tag === 'input' ? 'text' : 'submit');
+    attrs.type = clip(type, 40);
+  }
+  for (const a of TEST_ID_ATTRIBUTES) {
+    const v = el.getAttribute(a);
+    if (v) {
+      attrs[a] = clip(redact(v), MAX_ATTR);
+      break;
+    }
+  }
+  if ((tag === 'a' || tag === 'area') && el.hasAttribute('href')) {
+    const href = hrefAttr(el, redact);
+    if (href) attrs.href = href;
+  }
+  const stateAttrs = masked ? ['aria-haspopup', 'aria-expanded'] : ['aria-haspopup', 'aria-expanded', 'aria-checked', 'aria-selected', 'aria-pressed'];
+  for (const a of stateAttrs) {
+    const v = el.getAttribute(a);
+    if (v !== null && v.trim()) attrs[a] = clip(v.trim().toLowerCase(), 40);
+  }
+  if (!masked && tag === 'input' && CHECKABLE.has(inputType(el))) {
+    attrs.checked = String((el as HTMLInputElement).checked === true);
+  }
+  return Object.keys(attrs).length > 0 ? attrs : undefined;
+}
+
+/** Describe `el` for an event. Never throws: worst case a target with tag, css/xpath and box. */
+export function describeTarget(el: Element, opts: DescribeOptions): Target {
+  const { masked, redact } = opts;
+  let role: string | undefined;
+  let name = '';
+  let ariaName = '';
+  try {
+    role = roleOf(el);
+    const raw = accessibleName(el, { fromContent: !masked });
+    if (raw) {
+      const redacted = redact(raw);
+      // Only a name redaction left untouched goes into a selector (and it must match the page exactly,
+      // icon-font glyphs included); the recorded name drops private-use glyphs, which mean nothing.
+      ariaName = redacted === raw ? raw : '';
+      name = clip(collapse(redacted.replace(PRIVATE_USE, '')), MAX_NAME);
+    }
+  } catch {
+    // no role/name
+  }
+  const target: Target = {
+    tag: clip(el.localName || el.nodeName.toLowerCase(), MAX_TAG),
+    selectors: selectorsFor(el, { name: ariaName, masked, redact }),
+    box: boxOf(el),
+    masked,
+  };
+  if (role && role !== 'none' && role !== 'presentation') target.role = clip(role, MAX_ROLE);
+  if (name) target.name = name;
+  try {
+    const attrs = attrsOf(el, masked, redact);
+    if (attrs) target.attrs = attrs;
+  } catch {
+    // no attrs
+  }
+  return target;
+}
