@@ -3,6 +3,7 @@
  * event that woke the worker is not missed); handlers then await the one `ready` promise.
  */
 import { browser, type Browser } from 'wxt/browser';
+import { config as zodConfig } from 'zod';
 import { MAX_BUFFER_MB_DEFAULT, UPLOAD_EARLY_EVENTS } from '../constants';
 import { Outbox } from '../outbox/outbox';
 import { redactUrl } from '../privacy/redact';
@@ -42,6 +43,8 @@ interface Core {
 }
 
 export function startBackground(): void {
+  // MV3 forbids eval: keep zod from even trying to compile validators with `new Function`.
+  zodConfig({ jitless: true });
   let resolved: ResolvedPolicy;
   let user: UserState;
   /** When the mode last changed: events captured before it are still accepted after a pause. */

@@ -6,7 +6,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { siteVerdict } from '../privacy/sites';
-import { CONTENT_CONFIG_KEY, ContentConfig } from '../state/capture-state';
+import { CONTENT_CONFIG_KEY, ContentConfig } from '../state/content-config';
 import { Batcher } from './batcher';
 import { newEventId } from './ids';
 import { startSession, type Session } from './session';

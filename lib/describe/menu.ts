@@ -14,7 +14,8 @@
  *       `<ul role="menu">`), or its previous sibling when that declares a popup/expanded state.
  *  - item labels are accessible names (a submenu's own text is excluded from its parent item's name).
  *
- * Path entries are raw accessible names: the caller redacts them (and drops them for masked targets).
+ * Path entries are accessible names, trimmed but NOT redacted: the caller must redact them (and drop
+ * them for masked targets).
  */
 import { byId, closestComposed, collapse, composedParent, cssString, idRefs, rootOf, type Root } from './dom';
 import { accessibleName } from './name';
@@ -230,10 +231,6 @@ function summaryPath(summary: Element): MenuContext {
   return { widget: 'details', path, item: summary };
 }
 
-function optionLabel(option: Element): string {
-  return label(option);
-}
-
 function popupWidget(opener: Element): string {
   for (const id of [...idRefs(opener, 'aria-controls'), ...idRefs(opener, 'aria-owns')]) {
     const popup = byId(rootOf(opener), id) ?? byId(opener.ownerDocument, id);
@@ -289,7 +286,7 @@ export function menuContext(el: Element): MenuContext | undefined {
     if (!item) return undefined;
     if (isNativeOption(item)) {
       const select = item.closest('select');
-      const path = [optionLabel(item)].filter(Boolean);
+      const path = [label(item)].filter(Boolean);
       if (select) push(path, label(select));
       return { widget: 'select', path, item };
     }

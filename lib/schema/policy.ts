@@ -13,20 +13,9 @@ import {
   UPLOAD_INTERVAL_MINUTES_DEFAULT,
 } from '../constants';
 
-export const SIGNALS = [
-  'click',
-  'key',
-  'input',
-  'pointer',
-  'scroll',
-  'focus',
-  'navigation',
-  'menu',
-  'clipboard',
-  'drag',
-  'visibility',
-] as const;
-export type Signal = (typeof SIGNALS)[number];
+import { SIGNALS, type Signal } from './signals';
+
+export { SIGNALS, type Signal };
 
 /** https, or http only for loopback hosts. */
 export function isAllowedCollectorUrl(raw: string): boolean {

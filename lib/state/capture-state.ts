@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import type { Policy, Signal } from '../schema/policy';
 import { isSignalOn, SIGNALS } from '../schema/policy';
+import type { ContentConfig } from './content-config';
+
+export { CONTENT_CONFIG_KEY, type ContentConfig } from './content-config';
 
 export const UserState = z.object({
   optedOut: z.boolean(),
@@ -28,18 +31,6 @@ export function captureMode(policy: Policy, user: UserState, now: number): Captu
   return 'recording';
 }
 
-/** What every content script needs to know, published in storage.local under CONTENT_CONFIG_KEY. */
-export const ContentConfig = z.object({
-  mode: z.enum(['recording', 'paused', 'opted-out', 'not-configured', 'disabled']),
-  pausedUntil: z.number().nullable(),
-  includeSites: z.array(z.string()),
-  excludeSites: z.array(z.string()),
-  signals: z.array(z.enum(SIGNALS)),
-  sensitiveSelectors: z.array(z.string()),
-  pointerSampleMs: z.number(),
-});
-export type ContentConfig = z.infer<typeof ContentConfig>;
-export const CONTENT_CONFIG_KEY = 'contentConfig';
 export const USER_STATE_KEY = 'userState';
 
 export function contentConfig(policy: Policy, user: UserState, now: number): ContentConfig {

@@ -8,7 +8,7 @@
  * extension arrives only through policy. DeveloperToolsAvailability: 1 lets Playwright attach to the
  * force-installed worker (the default, 0, forbids DevTools on policy-installed extensions).
  */
-import { expect, test, type BrowserContext, type Page, type TestInfo, type Worker } from '@playwright/test';
+import { expect, test, type BrowserContext, type Worker } from '@playwright/test';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +29,7 @@ import {
   packCrx,
   policyPreconditions,
   removeAllPolicyFiles,
+  screenshot,
   serveTestApp,
   thirdParty,
   waitForExtensionWorker,
@@ -83,12 +84,6 @@ function nextVersion(version: string): string {
   while (parts.length < 3) parts.push(0);
   parts[parts.length - 1]! += 1;
   return parts.join('.');
-}
-
-async function shot(testInfo: TestInfo, page: Page, name: string) {
-  const file = testInfo.outputPath(name);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 let work = '';
@@ -173,7 +168,7 @@ test('the packed CRX force-installs from updates.xml as an admin extension that 
   await expect(card).toContainText('Workflow Capture');
   await expect(card.locator('#enableToggle')).toBeDisabled();
   await expect(card.getByRole('button', { name: 'Remove' })).toBeHidden();
-  await shot(testInfo, page, 'force-installed-chrome-extensions.png');
+  await screenshot(testInfo, page, 'force-installed-chrome-extensions.png');
   await page.close();
 });
 
@@ -189,13 +184,13 @@ test('it reads its managed configuration and captures to the configured collecto
   const popup = await openExtensionPage(context!, 'popup.html', { width: 420, height: 640 });
   await expect(popup.locator('#mode')).toHaveText('Recording');
   await expect(popup.locator('#pause-controls button')).toHaveText(['Pause 5 min', 'Pause 15 min']);
-  await shot(testInfo, popup, 'force-installed-popup.png');
+  await screenshot(testInfo, popup, 'force-installed-popup.png');
 
   const options = await openExtensionPage(context!, 'options.html');
   await expect(options.locator('#diagnostics')).toContainText('Install typeadmin');
   await expect(options.locator('#opt-out-unavailable')).toContainText(CONTACT);
   await expect(options.locator('#policy-problems')).toHaveText('none');
-  await shot(testInfo, options, 'force-installed-options.png');
+  await screenshot(testInfo, options, 'force-installed-options.png');
 
   const installId = await installIdOf(ext);
   const client = new CollectorClient(collector.url);

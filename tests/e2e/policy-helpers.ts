@@ -6,7 +6,7 @@
  * test runs included), so files written here are named workflow-capture-test-*, live only inside a test
  * (beforeAll/afterAll or try/finally) and are removed on the way out, even when a test fails.
  */
-import { chromium, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { chromium, expect, type BrowserContext, type Page, type TestInfo, type Worker } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,6 +182,13 @@ export async function clickExport(context: BrowserContext): Promise<Page> {
   await page.click('#export');
   await expect(page.locator('#out')).toHaveText('exported');
   return page;
+}
+
+/** A full-page screenshot kept in the test's output directory and attached to the report. */
+export async function screenshot(testInfo: TestInfo, page: Page, name: string): Promise<void> {
+  const file = testInfo.outputPath(name);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 export async function openExtensionPage(context: BrowserContext, file: 'popup.html' | 'options.html', viewport?: { width: number; height: number }): Promise<Page> {

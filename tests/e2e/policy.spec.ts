@@ -11,7 +11,7 @@
  *   item) are dropped by Chromium before the extension sees them; the extension's own validation is for
  *   values of the right type but outside what the code accepts.
  */
-import { expect, test, type BrowserContext, type TestInfo } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Status } from '../../lib/background/status';
@@ -28,6 +28,7 @@ import {
   policyPreconditions,
   reloadPolicies,
   removeAllPolicyFiles,
+  screenshot,
   removePolicyFile,
   serveTestApp,
   status,
@@ -81,11 +82,7 @@ async function managedStorage(ext: ExtensionPages): Promise<Record<string, unkno
   return page.evaluate(() => chrome.storage.managed.get());
 }
 
-async function shot(testInfo: TestInfo, page: import('@playwright/test').Page, name: string) {
-  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
-}
-
-async function pauseChoices(popup: import('@playwright/test').Page): Promise<number[]> {
+async function pauseChoices(popup: Page): Promise<number[]> {
   return popup.locator('#pause-controls button').evaluateAll((buttons) => buttons.map((b) => Number((b as HTMLElement).dataset.minutes)));
 }
 
@@ -104,7 +101,7 @@ test('without a policy the release build is not configured and captures nothing'
     await expect(popup.locator('#mode')).toHaveText('Off — not configured by your organisation');
     await expect(popup.locator('#detail')).toContainText('No collector is configured, so nothing is captured');
     await expect(popup.locator('#pause-controls button')).toHaveCount(0);
-    await shot(testInfo, popup, 'popup-not-configured.png');
+    await screenshot(testInfo, popup, 'popup-not-configured.png');
 
     await serveTestApp(context);
     await clickExport(context);
@@ -136,7 +133,7 @@ test('a valid policy reaches managed storage, limits pauses, forbids opt-out and
     await expect(popup.locator('#mode')).toHaveText('Recording');
     const choices = await pauseChoices(popup);
     expect(choices).toEqual([5]); // 5/15/30 offered, only what fits in the policy's 10 minutes
-    await shot(testInfo, popup, 'popup-managed-max-10.png');
+    await screenshot(testInfo, popup, 'popup-managed-max-10.png');
 
     const options = await openExtensionPage(context, 'options.html');
     const notice = options.locator('#opt-out-unavailable');
@@ -148,7 +145,7 @@ test('a valid policy reaches managed storage, limits pauses, forbids opt-out and
       await expect(options.locator('#policy-table tbody tr', { has: options.locator(`td:text-is("${key}")`) })).toContainText('managed');
     }
     await expect(options.locator('#policy-problems')).toHaveText('none');
-    await shot(testInfo, options, 'options-participation-required.png');
+    await screenshot(testInfo, options, 'options-participation-required.png');
 
     // The background enforces the same rules whatever a page asks for.
     const optOut = await ext.send<{ ok: boolean; error?: string }>({ kind: 'opt-out' });
@@ -212,7 +209,7 @@ test('invalid values are reported in diagnostics and fall back to defaults witho
     await expect(problems.filter({ hasText: 'collectorUrl: must be an https URL' })).toHaveCount(1);
     for (const key of rejected) await expect(problems.filter({ hasText: `${key}:` })).toContainText('using default value');
     await expect(options.locator('#policy-table tbody tr', { has: options.locator('td:text-is("maxPauseMinutes")') })).toContainText('30');
-    await shot(testInfo, options, 'options-policy-problems.png');
+    await screenshot(testInfo, options, 'options-policy-problems.png');
 
     const popup = await openExtensionPage(context, 'popup.html', { width: 420, height: 640 });
     await expect(popup.locator('#mode')).toHaveText('Off — not configured by your organisation');
@@ -251,7 +248,7 @@ test('a policy change while the browser runs applies live, and removing the poli
     await popup.reload();
     await expect(popup.locator('#mode')).toHaveText('Off — switched off by your organisation');
     await expect(popup.locator('#pause-controls button')).toHaveCount(0);
-    await shot(testInfo, popup, 'popup-disabled-by-policy.png');
+    await screenshot(testInfo, popup, 'popup-disabled-by-policy.png');
     const before = await status(ext);
     await clickExport(context);
     await popup.waitForTimeout(1_000);

@@ -110,3 +110,12 @@ describe('lib/describe/target (icon glyphs)', () => {
     expect(t.selectors[0]).toEqual(['aria/\uf101 Settings[role="button"]']);
   });
 });
+
+describe('lib/describe/target (names for display vs. for selectors)', () => {
+  it('records a trimmed name while the aria selector keeps the exact name Chrome computes', () => {
+    html('<button id="b">Docs <span aria-hidden="true">→</span></button>');
+    const t = describeTarget($('#b'), { masked: false, redact: none });
+    expect(t.name).toBe('Docs');
+    expect(t.selectors[0]).toEqual(['aria/Docs [role="button"]']);
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * The capture configuration the background publishes to every content script (storage.local,
+ * CONTENT_CONFIG_KEY). Validated with zod/mini: content scripts run in every frame of every page, so
+ * they carry only this small schema, not the full zod.
+ */
+import * as z from 'zod/mini';
+import { SIGNALS } from '../schema/signals';
+
+export const ContentConfig = z.object({
+  mode: z.enum(['recording', 'paused', 'opted-out', 'not-configured', 'disabled']),
+  pausedUntil: z.nullable(z.number()),
+  includeSites: z.array(z.string()),
+  excludeSites: z.array(z.string()),
+  signals: z.array(z.enum(SIGNALS)),
+  sensitiveSelectors: z.array(z.string()),
+  pointerSampleMs: z.number(),
+});
+export type ContentConfig = z.infer<typeof ContentConfig>;
+export const CONTENT_CONFIG_KEY = 'contentConfig';
