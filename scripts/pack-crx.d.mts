@@ -23,5 +23,5 @@ export interface PackResult {
 }
 
 export function packCrx(options: PackOptions): Promise<PackResult>;
-export function readCrx3(buf: Uint8Array): { version: number; id: string; archiveOffset: number };
+export function readCrx3(buf: Buffer): { version: number; id: string; archiveOffset: number };
 export function updatesXml(args: { id: string; version: string; codebase: string }): string;

@@ -12,6 +12,15 @@ export {
 } from './selectors';
 export { boxOf } from './box';
 export { framePath, framePathInfo, viewportOf, type FramePathInfo, type Viewport } from './frame';
-export { menuContext, menuOpenerOf, isMenuOpener, dialogOf, type MenuContext, type MenuOpener } from './menu';
+export {
+  menuContext,
+  menuOpenerOf,
+  isMenuOpener,
+  dialogOf,
+  opensSubmenu,
+  openerChain,
+  type MenuContext,
+  type MenuOpener,
+} from './menu';
 export { describeTarget, type DescribeOptions } from './target';
 export { escapeCss } from './dom';

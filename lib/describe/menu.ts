@@ -342,3 +342,44 @@ export function isMenuOpener(el: Element): boolean {
 export function dialogOf(el: Element): Element | undefined {
   return closestComposed(el, isDialog, 64);
 }
+
+/**
+ * True for a menu item that opens a submenu (aria-haspopup, or aria-expanded on a menuitem): choosing
+ * it opens a menu rather than running a command, so it is reported as an `open`, never a `select`.
+ */
+export function opensSubmenu(item: Element): boolean {
+  try {
+    if (!roleIn(item, MENU_ITEMS)) return false;
+    return hasPopup(item) || item.hasAttribute('aria-expanded');
+  } catch {
+    return false;
+  }
+}
+
+const POPUP_CONTAINERS = new Set(['menu', 'listbox']);
+
+/**
+ * The openers of the popups `el` sits in, innermost first (for PDF in File ▸ Export ▸ PDF: Export, then
+ * File), found by the same relations as menu paths. Stops at a menubar or a popup with no known opener.
+ * A keyboard Escape or ArrowLeft inside a submenu closes it: these are the elements whose state changes.
+ */
+export function openerChain(el: Element): Element[] {
+  const out: Element[] = [];
+  try {
+    const seen = new Set<Element>([el]);
+    let cur: Element = el;
+    while (out.length < MAX_PATH) {
+      const container = closestContainer(cur, POPUP_CONTAINERS);
+      if (!container || seen.has(container)) break;
+      seen.add(container);
+      const opener = openerOf(container);
+      if (!opener || seen.has(opener)) break;
+      seen.add(opener);
+      out.push(opener);
+      cur = opener;
+    }
+  } catch {
+    // what was found so far
+  }
+  return out;
+}

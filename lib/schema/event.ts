@@ -18,11 +18,16 @@ export const Selectors = z.array(z.array(short(400)).min(1).max(8)).max(8);
 export const Target = z.object({
   tag: short(64),
   role: short(64).optional(),
-  /** Accessible name, redacted; absent when masked or blocked. */
+  /**
+   * Accessible name, redacted. For a masked (sensitive) element it comes only from label-like sources
+   * (aria-labelledby outside the element, aria-label, <label>, alt, title, placeholder), never from
+   * its content or value; the reference collector drops even that before storing. Blocked elements
+   * produce no event at all.
+   */
   name: short(200).optional(),
   selectors: Selectors,
   box: Box,
-  /** True when the element is sensitive: no value, no name, no key of it leaves the page. */
+  /** True when the element is sensitive: no value, no content-derived name, no key of it leaves the page. */
   masked: z.boolean(),
   /** Stable attributes worth keeping for training (type of an input, href host/path, data-testid). */
   attrs: z.record(short(40), short(200)).optional(),
@@ -143,9 +148,15 @@ export const EventBody = z.discriminatedUnion('type', [
     action: z.enum(['open', 'close', 'select']),
     /** ARIA widget or native element: menu, menubar, listbox, combobox, tablist, tree, select, details, dialog. */
     widget: short(32),
-    /** Labels from the outermost menu to the chosen item, e.g. ["File", "Export", "PDF"]. */
+    /** Labels from the outermost menu to the chosen item, e.g. ["File", "Export", "PDF"], each redacted. */
     path: z.array(short(200)).max(12),
     target: Target,
+    /**
+     * What the person did: a click, a key, or hovering the opener (a submenu opened by hover alone needs
+     * a hover when replayed). Absent for state changes without a direct action (native select, details,
+     * dialogs).
+     */
+    trigger: z.enum(['click', 'key', 'hover']).optional(),
   }),
   z.object({ ...Common, type: z.literal('visibility'), state: z.enum(['visible', 'hidden']) }),
   z.object({

@@ -12,7 +12,7 @@
  *   values of the right type but outside what the code accepts.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Status } from '../../lib/background/status';
 import { POLICY_DEFAULTS, PolicyFields, type PolicyKey } from '../../lib/schema/policy';
@@ -28,6 +28,7 @@ import {
   policyPreconditions,
   reloadPolicies,
   removeAllPolicyFiles,
+  ROOT,
   screenshot,
   removePolicyFile,
   serveTestApp,
@@ -261,5 +262,24 @@ test('a policy change while the browser runs applies live, and removing the poli
     await reloadPolicies(context);
     s = await waitForStatus(ext, (st) => st.mode === 'not-configured' && Object.values(st.sources).every((src) => src === 'default'), 'the policy removed', 10_000);
     expect(s.policy.collectorUrl).toBe('');
+  });
+});
+
+test('the configuration in docs/admin/chrome-linux.json passes Chromium\'s schema and the extension\'s checks intact', async () => {
+  // Only the "3rdparty" part: its ExtensionInstallForcelist would send every Chromium on this machine to
+  // extensions.example.com. The force-install spec covers that policy with a local server.
+  const template = JSON.parse(readFileSync(path.join(ROOT, 'docs/admin/chrome-linux.json'), 'utf8')) as {
+    '3rdparty': { extensions: Record<string, Record<string, unknown>> };
+  };
+  const config = template['3rdparty'].extensions[EXTENSION_ID];
+  expect(config, 'the template configures keys/id.txt').toBeDefined();
+  await withReleaseBrowser(config!, async ({ ext }) => {
+    // Chromium drops whatever does not fit the managed schema: equality means it dropped nothing.
+    await expect.poll(() => managedStorage(ext), { timeout: 20_000 }).toEqual(config);
+    const s = await waitForStatus(ext, (st) => st.sources.collectorUrl === 'managed', 'the template policy');
+    expect(s.problems).toEqual([]);
+    expect(Object.entries(s.sources).filter(([, src]) => src !== 'managed')).toEqual([]);
+    expect(s.mode).toBe('recording');
+    expect(s.policy.authToken).toBe('set');
   });
 });
