@@ -44,12 +44,22 @@ function nextSignificant(events: readonly CaptureEvent[], from: number, skip: (e
   return undefined;
 }
 
+/**
+ * A shortcut (Ctrl/Meta with a key: Ctrl+X, Ctrl+V, Ctrl+A) acts through the browser or the page (cut,
+ * paste, select all) even when it also changes a field: the field's value cannot replay the action
+ * (the page sees no cut or paste), so the key is kept. Ctrl+Alt is AltGr on Windows, which types text.
+ */
+function isShortcut(event: Extract<CaptureEvent, { type: 'key' }>): boolean {
+  const { ctrl, meta, alt } = event.modifiers;
+  return (ctrl || meta) && !(ctrl && alt);
+}
+
 /** `events` must be one tab's events in seq order. */
 export function analyseEdits(events: readonly CaptureEvent[]): EditAnalysis {
   const editingKeyIds = new Set<string>();
   // Keys are reported on keydown, so a keystroke that edits a field is directly followed by its input.
   events.forEach((event, i) => {
-    if (event.type !== 'key') return;
+    if (event.type !== 'key' || isShortcut(event)) return;
     const next = nextSignificant(events, i + 1, () => false);
     const keyField = fieldKey(event.target);
     if (next?.type === 'input' && (keyField === undefined || keyField === fieldKey(next.target))) {
@@ -84,12 +94,21 @@ export function isToggleOrFile(event: CaptureEvent): boolean {
 }
 
 /**
- * A full page load, as opposed to an in-app (history API) navigation. Back/forward to another document
+ * Whether the event happened in the tab's top document. Child frames report their own loads (with a
+ * frame path, and a browser frame id other than 0); those are caused by the page, not navigations of
+ * the tab.
+ */
+export function isTopFrame(event: CaptureEvent): boolean {
+  return (event.framePath?.length ?? 0) === 0 && event.frame <= 0;
+}
+
+/**
+ * A full page load of the tab's top document, as opposed to an in-app (history API) navigation. Back/forward to another document
  * counts too: the content script reports it as `traverse` with a viewport, which same-document
  * traversals never carry, and a replay must land on that page.
  */
 export function isPageLoad(event: CaptureEvent): boolean {
-  if (event.type !== 'navigation') return false;
+  if (event.type !== 'navigation' || !isTopFrame(event)) return false;
   return event.kind === 'load' || event.kind === 'reload' || (event.kind === 'traverse' && event.viewport !== undefined);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { CaptureEvent, Modifiers } from '../lib/schema/event';
 import { DUPLICATE_CLICK_WINDOW_MS, FALLBACK_VIEWPORT, NAVIGATION_CAUSE_WINDOW_MS } from './constants';
-import { analyseEdits, isPageLoad, isToggleOrFile, MODIFIER_KEYS, sameSelectors } from './export-common';
+import { analyseEdits, isPageLoad, isToggleOrFile, isTopFrame, MODIFIER_KEYS, sameSelectors } from './export-common';
 import { safeSelectors } from './sanitize';
 
 type Selectors = string[][];
@@ -42,6 +42,7 @@ export type RecorderStep =
       offsetY: number;
       button?: PointerButton;
     })
+  | (FramedStep & { type: 'hover'; selectors: Selectors })
   | (FramedStep & { type: 'change'; selectors: Selectors; value: string })
   | (StepBase & { type: 'keyDown' | 'keyUp'; key: string })
   | (FramedStep & { type: 'scroll'; x: number; y: number; selectors?: Selectors });
@@ -159,9 +160,11 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
   const first = events[0];
   if (first === undefined) return { title: options.title, steps: [] };
 
+  // The tab's viewport, not a child frame's (frames report their own size with their load).
   const viewport =
-    events.find((e): e is Extract<CaptureEvent, { type: 'navigation' }> => e.type === 'navigation' && !!e.viewport)
-      ?.viewport ?? FALLBACK_VIEWPORT;
+    events.find(
+      (e): e is Extract<CaptureEvent, { type: 'navigation' }> => e.type === 'navigation' && !!e.viewport && isTopFrame(e),
+    )?.viewport ?? FALLBACK_VIEWPORT;
   steps.push(
     {
       type: 'setViewport',
@@ -178,7 +181,8 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
   const firstLoad = events.find(isPageLoad);
   const startsWithLoad =
     firstLoad !== undefined && events.slice(0, events.indexOf(firstLoad)).every((e) => !producesStep(e));
-  steps.push({ type: 'navigate', url: startsWithLoad ? firstLoad.url : first.url }, first.ts);
+  const firstTop = events.find(isTopFrame) ?? first;
+  steps.push({ type: 'navigate', url: startsWithLoad ? firstLoad.url : firstTop.url }, first.ts);
 
   const skip = analyseEdits(events);
   // The last step that can make the page load (a primary click, Enter), for assertedEvents.
@@ -251,9 +255,17 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
         cause = undefined;
         break;
       }
+      case 'menu': {
+        // Menus are replayed by their clicks and keys; a submenu opened by hovering its parent has
+        // neither, and what is inside it cannot be reached without the hover.
+        if (event.action !== 'open' || event.trigger !== 'hover') break;
+        const selectors = safeSelectors(event.target);
+        if (selectors.length > 0) steps.push({ type: 'hover', ...frame, selectors }, event.ts);
+        break;
+      }
       default:
-        // Pointer paths, focus, menus (their clicks are steps), visibility and capture markers have
-        // no Recorder step; the jsonl export carries them.
+        // Pointer paths, focus, other menu events (their clicks and keys are steps), visibility and
+        // capture markers have no Recorder step; the jsonl export carries them.
         break;
     }
   }

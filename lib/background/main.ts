@@ -226,12 +226,13 @@ export function startBackground(): void {
   }
 
   async function status(core: Core): Promise<Status> {
-    const [outboxStats, upload, counters, self, commands] = await Promise.all([
+    const [outboxStats, upload, counters, self, commands, alarm] = await Promise.all([
       core.outbox.stats(),
       core.uploader.state(),
       core.outbox.getKv<DayCounters>(COUNTERS_KEY),
       browser.management.getSelf().catch(() => undefined),
       browser.commands.getAll().catch(() => []),
+      browser.alarms.get(ALARM_UPLOAD),
     ]);
     const day = localDay(now());
     const { authToken, ...policy } = resolved.policy;
@@ -249,7 +250,7 @@ export function startBackground(): void {
       upload: {
         lastResult: upload.lastResult,
         lastSuccessAt: upload.lastSuccessAt,
-        nextAttemptAt: upload.nextAttemptAt,
+        nextAttemptAt: alarm?.scheduledTime ?? null,
         blocked: upload.blocked ? { status: upload.blocked.status, message: upload.blocked.message } : null,
         usedTodayBytes: upload.usage.day === day ? upload.usage.bytes : 0,
         budgetBytes: resolved.policy.maxUploadKBPerDay * 1024,

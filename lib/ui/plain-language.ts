@@ -24,7 +24,10 @@ export function describeEvent(e: CaptureEvent): string {
       return `${verb} ${quoted(e.target.name, `a ${e.target.role ?? e.target.tag}`)} on ${where}`;
     }
     case 'key':
-      return e.masked ? `Typed in a protected field on ${where} (nothing recorded)` : `Pressed ${e.chord ?? e.key} on ${where}`;
+      if (e.masked) return `Typed in a protected field on ${where} (nothing recorded)`;
+      if (e.key === '[text]') return `Typed a character on ${where} (which one is not recorded)`;
+      if (e.key === '[digit]') return `Pressed a number key on ${where} (which one is not recorded)`;
+      return `Pressed ${e.chord ?? e.key} on ${where}`;
     case 'input':
     case 'change':
       return e.masked

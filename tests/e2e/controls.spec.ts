@@ -3,7 +3,7 @@
  * "your data", deletion and site exclusions. Screenshots of the popup and options page are attached to
  * the test output.
  */
-import type { Page } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { byType, expect, test, waitForCapture } from './fixtures';
 
 const PAGE = `<!doctype html><title>Orders</title><h1>Orders</h1><button id="a">Approve</button><input id="q" aria-label="Search">`;
@@ -11,6 +11,13 @@ const PAGE = `<!doctype html><title>Orders</title><h1>Orders</h1><button id="a">
 test.beforeEach(async ({ context }) => {
   await context.route(/^http:\/\/(orders|news)\.test\//, (route) => route.fulfill({ contentType: 'text/html', body: PAGE }));
 });
+
+/** A screenshot kept in the test output folder and attached to the report. */
+async function snap(page: Page, testInfo: TestInfo, name: string, opts: { fullPage?: boolean } = {}) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, ...opts });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
 
 async function openPopup(page: Page, extensionId: string) {
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
@@ -26,7 +33,7 @@ test('the popup shows the state, pauses for a chosen time with a countdown, and 
   await expect(popup.getByRole('button', { name: 'Pause capture for 15 minutes' })).toBeVisible();
   await expect(popup.getByRole('button', { name: 'Pause capture for 30 minutes' })).toBeVisible();
   await expect(popup.locator('#shortcut')).toContainText('Alt+Shift+Y');
-  await testInfo.attach('popup-recording.png', { body: await popup.screenshot(), contentType: 'image/png' });
+  await snap(popup, testInfo, 'popup-recording');
 
   // Keyboard-usable: tab to the 15-minute button and press Enter.
   await popup.getByRole('button', { name: 'Pause capture for 15 minutes' }).focus();
@@ -35,7 +42,7 @@ test('the popup shows the state, pauses for a chosen time with a countdown, and 
   await expect(popup.locator('#detail')).toContainText(/resumes in 1[45]:\d\d/);
   const first = await popup.locator('#detail').textContent();
   await expect(popup.locator('#detail')).not.toHaveText(first!, { timeout: 3000 }); // the countdown ticks
-  await testInfo.attach('popup-paused.png', { body: await popup.screenshot(), contentType: 'image/png' });
+  await snap(popup, testInfo, 'popup-paused');
 
   const status = await ext.send<{ mode: string; pausedUntil: number }>({ kind: 'status' });
   expect(status.mode).toBe('paused');
@@ -123,7 +130,7 @@ test('the options page shows your data in plain language, deletes it, and exclud
   await expect(options.locator('#per-site')).toContainText('orders.test');
   await expect(options.locator('#diagnostics')).toContainText('development');
   await expect(options.getByRole('heading', { name: 'Privacy notice' })).toBeVisible();
-  await testInfo.attach('options.png', { body: await options.screenshot({ fullPage: true }), contentType: 'image/png' });
+  await snap(options, testInfo, 'options', { fullPage: true });
 
   // Delete the last 15 minutes: local pending data, and what the collector already has.
   await options.getByRole('button', { name: 'Delete the last 15 minutes' }).click();

@@ -15,6 +15,8 @@ function brief(step: RecorderStep): string {
       return `${step.type} ${step.selectors[0]?.[0]}${step.button ? ` ${step.button}` : ''}`;
     case 'change':
       return `change ${step.selectors[0]?.[0]} = ${step.value}`;
+    case 'hover':
+      return `hover ${step.selectors[0]?.[0]}`;
     case 'keyDown':
     case 'keyUp':
       return `${step.type} ${step.key}`;
