@@ -13,6 +13,7 @@ import {
   UPLOAD_INTERVAL_MINUTES_DEFAULT,
 } from '../constants';
 
+import { isValidPattern } from '../privacy/sites';
 import { SIGNALS, type Signal } from './signals';
 
 export { SIGNALS, type Signal };
@@ -30,7 +31,9 @@ export function isAllowedCollectorUrl(raw: string): boolean {
   return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
-const MatchPatterns = z.array(z.string().min(1).max(300)).max(500);
+const MatchPatterns = z
+  .array(z.string().min(1).max(300).refine(isValidPattern, 'not a site pattern (e.g. *://*.example.com/* or example.com)'))
+  .max(500);
 
 export const PolicyFields = {
   /** false: the organisation has switched capture off on this browser. */

@@ -221,12 +221,18 @@ test('it reads its managed configuration and captures to the configured collecto
 test('a new version rolls out through updates.xml and keeps the install and its policy', async () => {
   const installId = await installIdOf(ext);
   updates.updatesXml = nextXml;
+  // runtime.onUpdateAvailable fires once the new version is downloaded, verified and unpacked, ready to
+  // replace the running one.
+  await worker.evaluate(() => {
+    (globalThis as { updateReady?: Promise<string> }).updateReady = new Promise((resolve) => chrome.runtime.onUpdateAvailable.addListener((d) => resolve(d.version)));
+  });
   const check = await worker.evaluate(() => chrome.runtime.requestUpdateCheck());
   expect(check).toMatchObject({ status: 'update_available', version: next.version });
-  await expect.poll(() => updates.requests.includes(`/workflow-capture-${next.version}.crx`), { message: 'the new CRX was never downloaded' }).toBe(true);
+  expect(await worker.evaluate(() => (globalThis as { updateReady?: Promise<string> }).updateReady)).toBe(next.version);
+  expect(updates.requests).toContain(`/workflow-capture-${next.version}.crx`);
 
-  // Chrome applies a downloaded update when the worker is idle or the browser restarts; Playwright keeps
-  // the worker busy, so restart the extension the way runtime.onUpdateAvailable handlers do.
+  // Chrome applies a ready update when the worker is idle or the browser restarts; Playwright keeps the
+  // worker busy, so restart the extension the way a runtime.onUpdateAvailable handler would.
   const restarted = context!.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), timeout: 30_000 });
   await worker.evaluate(() => chrome.runtime.reload()).catch(() => undefined); // the worker goes away mid-call
   worker = await restarted;
