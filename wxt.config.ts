@@ -13,7 +13,9 @@ export default defineConfig({
     description:
       'Records how you use web apps (clicks, keys, navigation) for training AI agents. Passwords and sensitive fields are never captured; you can pause or opt out.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
-    permissions: ['storage', 'alarms', 'management', 'notifications'],
+    // `scripting`: after an install or update, inject the content script into the tabs already open so
+    // the new version captures them at once (lib/background/inject.ts). No install warning of its own.
+    permissions: ['storage', 'alarms', 'management', 'notifications', 'scripting'],
     // Content scripts run on every site (capture is decided per site at run time) and uploads go to the
     // collector the organisation configures, which can be any origin.
     host_permissions: ['<all_urls>'],

@@ -20,9 +20,25 @@ export function sameSelectors(a: string[][] | undefined, b: string[][] | undefin
 export interface EditAnalysis {
   /** `input` events followed, within the same edit, by a newer value for the same field. */
   supersededInputIds: Set<string>;
-  /** Keystrokes that produced an `input` on the same field: replaying the value replays them. */
+  /** Keystrokes that typed into a field: replaying the field's value replays them. */
   editingKeyIds: Set<string>;
+  /**
+   * For an event carrying a field's value (input or change), the last keystroke that typed it, when
+   * the value was reported later than the action keys that followed the typing. The content script may
+   * report a value only once it settles (on change or blur: a half-typed value is withheld), which is
+   * after the Enter or Tab that ended the typing; a replay must set the value where the typing ended.
+   */
+  typedBy: Map<string, CaptureEvent>;
+  /**
+   * `input` events a shortcut made (Ctrl+V pasting, Ctrl+X cutting): replaying the shortcut makes them
+   * again, with the clipboard's full content. Their value may be incomplete (the content script withholds
+   * the unfinished tail of a value while the field has focus), so it must not be set on top.
+   */
+  shortcutInputIds: Set<string>;
 }
+
+/** Input types that a clipboard shortcut produces. */
+const SHORTCUT_INPUT_TYPES: ReadonlySet<string> = new Set(['insertFromPaste', 'deleteByCut']);
 
 /** Signals that never end a field edit (the pointer moving or a tab flicker does not blur a field). */
 const TRANSPARENT_TYPES: ReadonlySet<CaptureEvent['type']> = new Set(['pointer', 'visibility']);
@@ -30,18 +46,27 @@ const TRANSPARENT_TYPES: ReadonlySet<CaptureEvent['type']> = new Set(['pointer',
 /** DOM `key` values of the modifier keys: pressed alone they act only through the next key's chord. */
 export const MODIFIER_KEYS: ReadonlySet<string> = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
 
+/** Keys that only edit text in a text field (the content script writes typed characters as `[text]`). */
+const TYPING_KEYS: ReadonlySet<string> = new Set(['[text]', '[digit]', 'Backspace', 'Delete']);
+const TEXT_INPUT_TYPES: ReadonlySet<string> = new Set(['', 'text', 'search', 'email', 'tel', 'url', 'password', 'number']);
+
+type KeyEvent = Extract<CaptureEvent, { type: 'key' }>;
+
 function isModifierOnly(event: CaptureEvent): boolean {
   return event.type === 'key' && MODIFIER_KEYS.has(event.key);
 }
 
-function nextSignificant(events: readonly CaptureEvent[], from: number, skip: (e: CaptureEvent) => boolean) {
-  for (let j = from; j < events.length; j++) {
-    const candidate = events[j];
-    if (candidate && !TRANSPARENT_TYPES.has(candidate.type) && !isModifierOnly(candidate) && !skip(candidate)) {
-      return candidate;
-    }
-  }
-  return undefined;
+/** A field people type text into: text-like inputs, textareas, contenteditable (role textbox). */
+export function isTextField(target: Target | undefined): boolean {
+  if (target === undefined) return false;
+  if (target.tag === 'textarea') return true;
+  if (target.tag === 'input') return TEXT_INPUT_TYPES.has((target.attrs?.type ?? 'text').toLowerCase());
+  return target.role === 'textbox' || target.role === 'searchbox';
+}
+
+/** Enter types a line break here (textarea, contenteditable) instead of submitting. */
+function isMultiline(target: Target | undefined): boolean {
+  return target !== undefined && (target.tag === 'textarea' || (target.tag !== 'input' && target.role === 'textbox'));
 }
 
 /**
@@ -49,40 +74,121 @@ function nextSignificant(events: readonly CaptureEvent[], from: number, skip: (e
  * paste, select all) even when it also changes a field: the field's value cannot replay the action
  * (the page sees no cut or paste), so the key is kept. Ctrl+Alt is AltGr on Windows, which types text.
  */
-function isShortcut(event: Extract<CaptureEvent, { type: 'key' }>): boolean {
+function isShortcut(event: KeyEvent): boolean {
   const { ctrl, meta, alt } = event.modifiers;
   return (ctrl || meta) && !(ctrl && alt);
+}
+
+/** A keystroke that typed into a text field (a character, Backspace, Delete, Enter in a textarea). */
+function typesText(event: KeyEvent): boolean {
+  if (isShortcut(event) || !isTextField(event.target)) return false;
+  if (TYPING_KEYS.has(event.key) || [...event.key].length === 1) return true;
+  return event.key === 'Enter' && isMultiline(event.target);
+}
+
+function nextSignificant(events: readonly CaptureEvent[], from: number) {
+  for (let j = from; j < events.length; j++) {
+    const candidate = events[j];
+    if (candidate && !TRANSPARENT_TYPES.has(candidate.type) && !isModifierOnly(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /** `events` must be one tab's events in seq order. */
 export function analyseEdits(events: readonly CaptureEvent[]): EditAnalysis {
   const editingKeyIds = new Set<string>();
-  // Keys are reported on keydown, so a keystroke that edits a field is directly followed by its input.
   events.forEach((event, i) => {
-    if (event.type !== 'key' || isShortcut(event)) return;
-    const next = nextSignificant(events, i + 1, () => false);
+    if (event.type !== 'key' || event.masked) return;
+    if (typesText(event)) {
+      editingKeyIds.add(event.id);
+      return;
+    }
+    // A character typed into something not known to be a text field (a custom editor): the input it
+    // produced right away says it was typing.
+    if (isShortcut(event) || [...event.key].length !== 1) return;
+    const next = nextSignificant(events, i + 1);
     const keyField = fieldKey(event.target);
     if (next?.type === 'input' && (keyField === undefined || keyField === fieldKey(next.target))) {
       editingKeyIds.add(event.id);
     }
   });
+
   const supersededInputIds = new Set<string>();
   events.forEach((event, i) => {
     if (event.type !== 'input') return;
     const field = fieldKey(event.target);
-    // Editing keystrokes and re-focusing the same field happen inside one edit; anything else (a
-    // click, Enter, Tab, another field) ends it, and the value reached so far must be kept.
-    const next = nextSignificant(
-      events,
-      i + 1,
-      (e) => editingKeyIds.has(e.id) || (e.type === 'focus' && fieldKey(e.target) === field),
-    );
-    if (next?.type === 'input' && fieldKey(next.target) === field) supersededInputIds.add(event.id);
-    if (next?.type === 'change' && fieldKey(next.target) === field && (next.value !== undefined || next.masked)) {
-      supersededInputIds.add(event.id);
+    // Typing into the field, re-focusing or clicking it, and keys pressed in it after more typing
+    // happen inside one edit. Anything else (a click elsewhere, another field), or an action key (Enter,
+    // Tab) right after this value, ends the edit: the value reached so far must be kept.
+    let typedSince = false;
+    for (let j = i + 1; j < events.length; j++) {
+      const e = events[j]!;
+      if (TRANSPARENT_TYPES.has(e.type) || isModifierOnly(e)) continue;
+      const same = fieldKey('target' in e ? e.target : undefined) === field;
+      if (e.type === 'key' && editingKeyIds.has(e.id) && (same || e.target === undefined)) {
+        typedSince = true;
+        continue;
+      }
+      if (e.type === 'key' && same && typedSince) continue;
+      if ((e.type === 'focus' || e.type === 'click') && same) continue;
+      if (same && (e.type === 'input' || (e.type === 'change' && (e.value !== undefined || e.masked)))) {
+        supersededInputIds.add(event.id);
+      }
+      break;
     }
   });
-  return { supersededInputIds, editingKeyIds };
+
+  const typedBy = new Map<string, CaptureEvent>();
+  const lastTyping = new Map<string, { key: CaptureEvent; index: number }>();
+  events.forEach((event, i) => {
+    if (event.type === 'key' && editingKeyIds.has(event.id)) {
+      const field = fieldKey(event.target);
+      if (field !== undefined) lastTyping.set(field, { key: event, index: i });
+      return;
+    }
+    if (event.type !== 'input' && event.type !== 'change') return;
+    if (event.type === 'input' && supersededInputIds.has(event.id)) return;
+    const field = fieldKey(event.target);
+    const typed = field === undefined ? undefined : lastTyping.get(field);
+    if (field === undefined || typed === undefined) return;
+    lastTyping.delete(field);
+    // Only worth moving when something a replay acts on (Enter, Tab, a click) came in between.
+    const acts = (e: CaptureEvent): boolean => {
+      switch (e.type) {
+        case 'click':
+        case 'dblclick':
+        case 'contextmenu':
+        case 'auxclick':
+        case 'scroll':
+        case 'navigation':
+        case 'change':
+          return true;
+        case 'key':
+          return !e.masked && !editingKeyIds.has(e.id) && !isModifierOnly(e);
+        case 'input':
+          return !supersededInputIds.has(e.id);
+        case 'menu':
+          return e.action === 'open' && e.trigger === 'hover';
+        default:
+          return false;
+      }
+    };
+    if (events.slice(typed.index + 1, i).some(acts)) typedBy.set(event.id, typed.key);
+  });
+  const shortcutInputIds = new Set<string>();
+  events.forEach((event, i) => {
+    if (event.type !== 'input' || !event.inputType || !SHORTCUT_INPUT_TYPES.has(event.inputType)) return;
+    for (let j = i - 1; j >= 0; j--) {
+      const e = events[j]!;
+      if (TRANSPARENT_TYPES.has(e.type) || isModifierOnly(e) || e.type === 'clipboard') continue;
+      const field = fieldKey(e.type === 'key' ? e.target : undefined);
+      if (e.type === 'key' && isShortcut(e) && !e.masked && (field === undefined || field === fieldKey(event.target))) {
+        shortcutInputIds.add(event.id);
+      }
+      break;
+    }
+  });
+  return { supersededInputIds, editingKeyIds, typedBy, shortcutInputIds };
 }
 
 /** Checkboxes, radios and file pickers are replayed by their clicks, not by a value. */

@@ -46,6 +46,7 @@ export interface ActionRecord {
   y?: number;
   offsetX?: number;
   offsetY?: number;
+  detail?: number;
   dx?: number;
   dy?: number;
   menuPath?: string[];
@@ -102,6 +103,8 @@ function toRecord(installId: string, event: CaptureEvent, skip: ReturnType<typeo
         y: event.y,
         offsetX: event.offsetX,
         offsetY: event.offsetY,
+        // 0: made by the keyboard (Enter/Space), no position.
+        ...(event.detail !== undefined ? { detail: event.detail } : {}),
       };
     case 'key':
       // A masked field's keystrokes (even as MASK) would hint at a secret's rhythm; typing keys are
@@ -197,6 +200,12 @@ function canCauseNavigation(event: CaptureEvent): boolean {
   return event.type === 'key' && event.key === 'Enter';
 }
 
+/**
+ * Where a record goes in the output: its event's seq, except for a field value reported after the
+ * action keys that followed its typing (see EditAnalysis.typedBy), which goes where the typing ended.
+ */
+const orderOf = new WeakMap<ActionRecord, number>();
+
 function tabRecords(rows: ReadonlyArray<{ installId: string; event: CaptureEvent }>): ActionRecord[] {
   const skip = analyseEdits(rows.map((row) => row.event));
   const records: ActionRecord[] = [];
@@ -219,15 +228,23 @@ function tabRecords(rows: ReadonlyArray<{ installId: string; event: CaptureEvent
     if (record && event.type === 'submit' && (!cause || event.ts - cause.ts > NAVIGATION_CAUSE_WINDOW_MS)) {
       cause = record;
     }
-    if (record) records.push(record);
+    if (record) {
+      const typedBy = skip.typedBy.get(event.id);
+      orderOf.set(record, typedBy ? typedBy.seq + 0.5 : event.seq);
+      records.push(record);
+    }
   }
   return records;
 }
 
-/** `rows` ordered by install and seq; records come back in the same order. */
+/**
+ * `rows` ordered by install and seq; records come back in the same order, except that a field's value
+ * comes where its typing ended (before the Enter or Tab that followed it) even when it was reported later.
+ */
 export function buildActionRecords(rows: ReadonlyArray<{ installId: string; event: CaptureEvent }>): ActionRecord[] {
   const records = groupByInstallAndTab(rows).flatMap(tabRecords);
-  return records.sort((a, b) => (a.installId < b.installId ? -1 : a.installId > b.installId ? 1 : a.seq - b.seq));
+  const order = (r: ActionRecord) => orderOf.get(r) ?? r.seq;
+  return records.sort((a, b) => (a.installId < b.installId ? -1 : a.installId > b.installId ? 1 : order(a) - order(b)));
 }
 
 export function* actionRecordsNdjson(records: readonly ActionRecord[]): Generator<string> {

@@ -148,6 +148,13 @@ class StepList {
     this.built.push(entry);
     return entry;
   }
+
+  /** Put `step` at `index` as it is (no folding): a field value set where its typing ended. */
+  insert(index: number, step: RecorderStep, ts: number): Built {
+    const entry = { step, ts };
+    this.built.splice(index, 0, entry);
+    return entry;
+  }
 }
 
 export interface RecorderOptions {
@@ -185,8 +192,13 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
   steps.push({ type: 'navigate', url: startsWithLoad ? firstLoad.url : firstTop.url }, first.ts);
 
   const skip = analyseEdits(events);
+  // Where the steps stood when each typing key was pressed (values typed there are set there).
+  const typingAt = new Map<string, number>();
   // The last step that can make the page load (a primary click, Enter), for assertedEvents.
   let cause: Built | undefined;
+  // The last Enter or Space replayed as keys: the click it makes (on a button, or the submit button of
+  // a form) happens again by itself when it is replayed.
+  let activation: { ts: number; built: Built } | undefined;
 
   for (const event of events) {
     const frame = event.framePath?.length ? { frame: event.framePath } : {};
@@ -197,6 +209,13 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
       case 'dblclick': {
         const selectors = safeSelectors(event.target);
         if (selectors.length === 0) break; // nothing a replay could find
+        const byKeyboard = event.detail === 0;
+        if (byKeyboard && activation && event.ts - activation.ts <= NAVIGATION_CAUSE_WINDOW_MS) {
+          // A navigation this click causes is the key's to wait for.
+          cause = activation.built;
+          activation = undefined;
+          break;
+        }
         const button = event.type === 'contextmenu' ? 'secondary' : BUTTONS[event.button];
         // Ctrl/Shift/Meta+click (new tab, range select): puppeteer applies held keys to the click.
         const held = heldModifiers(event.modifiers);
@@ -206,8 +225,9 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
             type: event.type === 'dblclick' ? 'doubleClick' : 'click',
             ...frame,
             selectors,
-            offsetX: event.offsetX,
-            offsetY: event.offsetY,
+            // A click the keyboard made has no position: the middle of the element stands in for it.
+            offsetX: byKeyboard ? Math.round(event.target.box.w * 5) / 10 : event.offsetX,
+            offsetY: byKeyboard ? Math.round(event.target.box.h * 5) / 10 : event.offsetY,
             ...(button ? { button } : {}),
           },
           event.ts,
@@ -218,13 +238,22 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
       }
       case 'input':
       case 'change': {
-        if (event.type === 'input' && skip.supersededInputIds.has(event.id)) break;
+        if (event.type === 'input' && (skip.supersededInputIds.has(event.id) || skip.shortcutInputIds.has(event.id))) break;
         if (event.masked || event.target.masked || event.value === undefined || isToggleOrFile(event)) break;
         if (event.target.selectors.length === 0) break;
-        steps.push({ type: 'change', ...frame, selectors: event.target.selectors, value: event.value }, event.ts);
+        const step: RecorderStep = { type: 'change', ...frame, selectors: event.target.selectors, value: event.value };
+        const typedBy = skip.typedBy.get(event.id);
+        const at = typedBy ? typingAt.get(typedBy.id) : undefined;
+        if (at === undefined || at >= steps.built.length) {
+          steps.push(step, event.ts);
+          break;
+        }
+        steps.insert(at, step, event.ts);
+        for (const [id, index] of typingAt) if (index >= at) typingAt.set(id, index + 1);
         break;
       }
       case 'key': {
+        if (skip.editingKeyIds.has(event.id)) typingAt.set(event.id, steps.built.length);
         if (event.masked || skip.editingKeyIds.has(event.id)) break;
         const chord = keyChord(event);
         if (!chord) break;
@@ -234,6 +263,7 @@ export function buildRecorderFlow(events: readonly CaptureEvent[], options: Reco
         const keyUp = steps.push({ type: 'keyUp', key: main }, event.ts);
         for (const key of held) steps.push({ type: 'keyUp', key }, event.ts);
         if (event.key === 'Enter' && held.length === 0) cause = keyUp;
+        activation = (event.key === 'Enter' || event.key === ' ') && held.length === 0 ? { ts: event.ts, built: keyUp } : undefined;
         break;
       }
       case 'scroll': {

@@ -4,11 +4,12 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { config as zodConfig } from 'zod';
-import { MAX_BUFFER_MB_DEFAULT, UPLOAD_EARLY_EVENTS } from '../constants';
+import { z } from 'zod';
+import { CONTENT_FLUSH_MAX_EVENTS, MAX_BUFFER_MB_DEFAULT, UPLOAD_EARLY_EVENTS } from '../constants';
 import { Outbox } from '../outbox/outbox';
 import { redactUrl } from '../privacy/redact';
 import { siteVerdict } from '../privacy/sites';
-import type { EventBody } from '../schema/event';
+import { EventBody } from '../schema/event';
 import { ContentMessage, PageMessage } from '../schema/messages';
 import type { ResolvedPolicy } from '../schema/policy';
 import {
@@ -27,6 +28,7 @@ import { isDevelopmentBuild, readManagedPolicy, resolveManaged } from './policy-
 import type { DayCounters, Status } from './status';
 import { classifySender } from '../messaging/sender';
 import { isValidPattern } from '../privacy/sites';
+import { injectIntoOpenTabs } from './inject';
 
 const ALARM_UPLOAD = 'upload';
 const ALARM_RESUME = 'resume';
@@ -35,6 +37,20 @@ const INSTALL_ID_KEY = 'installId';
 const COUNTERS_KEY = 'counters';
 const MANAGED_CACHE_KEY = 'managedPolicy';
 const COMMAND_TOGGLE_PAUSE = 'toggle-pause';
+const INVALID_EVENTS_KEY = 'invalidEvents';
+
+/**
+ * A content message whose events do not all pass the schema: the valid ones are still stored (one bad
+ * event from an observer must not cost the other 99 in its flush), the others counted.
+ */
+const LooseContentMessage = z.object({
+  kind: z.literal('events'),
+  events: z.array(z.unknown()).min(1).max(CONTENT_FLUSH_MAX_EVENTS * 2),
+});
+
+type NetworkInformationLike = EventTarget & { saveData?: boolean; type?: string };
+const connection = (): NetworkInformationLike | undefined =>
+  (navigator as Navigator & { connection?: NetworkInformationLike }).connection;
 
 interface Core {
   outbox: Outbox;
@@ -78,12 +94,13 @@ export function startBackground(): void {
       newId: () => crypto.randomUUID(),
       schedule: scheduleUpload,
       network: () => {
-        const conn = (navigator as Navigator & { connection?: { saveData?: boolean; type?: string } }).connection;
+        const conn = connection();
         return { online: navigator.onLine !== false, metered: Boolean(conn?.saveData) || conn?.type === 'cellular' };
       },
     });
     const core = { outbox, uploader, installId };
     await applyState(core, { expirePause: true });
+    await restoreUploadAlarm(core);
     if (cached) void fresh.then((policy) => policyUpdated(core, policy));
     return core;
   })();
@@ -107,7 +124,31 @@ export function startBackground(): void {
     uploadAlarmAt = when;
   }
 
-  /** Make sure an upload is due within the policy interval (idempotent, cheap: no alarm churn). */
+  /**
+   * On every worker start: events pending but no upload alarm (Chromium does not promise to keep alarms
+   * across browser restarts, and reloads clear them) — set it again, for the time the uploader had
+   * planned (a backoff, Retry-After or the budget's next day), else the policy interval.
+   */
+  async function restoreUploadAlarm(core: Core): Promise<void> {
+    if ((await core.outbox.stats()).pending === 0) return;
+    const existing = await browser.alarms.get(ALARM_UPLOAD);
+    if (existing) {
+      uploadAlarmAt = existing.scheduledTime;
+      return;
+    }
+    const planned = (await core.uploader.state()).nextAttemptAt;
+    await scheduleUpload(planned ?? now() + resolved.policy.uploadIntervalMinutes * 60_000);
+  }
+
+  /**
+   * Make sure an upload is due within the policy interval (idempotent, cheap: no alarm churn).
+   *
+   * Battery: this is the only thing that arms the upload alarm besides the uploader's own retry plans,
+   * and it runs only when events are stored — that is, while the person is using a web page. So uploads
+   * happen within one interval of activity, while the device is awake and in use, and an idle browser has
+   * no alarm at all. `chrome.idle` (an extra permission) would add little to that; power state is not
+   * available to an extension service worker (the Battery Status API is window-only), so it is not used.
+   */
   async function ensureUploadDue(): Promise<void> {
     if (uploadAlarmAt === undefined) {
       const existing = await browser.alarms.get(ALARM_UPLOAD);
@@ -177,32 +218,59 @@ export function startBackground(): void {
 
   async function store(core: Core, bodies: EventBody[], tab: number, frame: number) {
     const result = await core.outbox.append(bodies, tab, frame);
-    if (result.stored === 0) return result;
+    if (result.stored === 0 && result.lost === 0) return result;
+    if (result.lost > 0) console.warn(`Workflow Capture: storage is full, ${result.lost} events dropped (reported to the collector)`);
     await bumpCounters(core, bodies);
     const maxBytes = (resolved.policy.maxBufferMB || MAX_BUFFER_MB_DEFAULT) * 1024 * 1024;
     const stats = await core.outbox.stats();
     if (stats.bytes > maxBytes) await core.outbox.enforceCap(maxBytes);
-    if (stats.pending >= UPLOAD_EARLY_EVENTS) void core.uploader.run();
-    else await ensureUploadDue();
+    // Many events pending: upload early, unless a backoff, budget or deferral is in force.
+    if (stats.pending >= UPLOAD_EARLY_EVENTS) void core.uploader.runIfDue();
+    await ensureUploadDue();
     return result;
   }
 
+  /** Today's counters for the popup: best effort, they must never cost an event (a full disk, say). */
   async function bumpCounters(core: Core, bodies: EventBody[]) {
-    const day = localDay(now());
-    const stored = await core.outbox.getKv<DayCounters>(COUNTERS_KEY);
-    const counters: DayCounters = stored?.day === day ? stored : { day, events: 0, perSite: {} };
-    for (const body of bodies) {
-      if (body.type === 'capture') continue;
-      counters.events++;
-      let host = '';
-      try {
-        host = new URL(body.url).hostname;
-      } catch {
-        /* markers and odd URLs count under no site */
+    try {
+      const day = localDay(now());
+      const stored = await core.outbox.getKv<DayCounters>(COUNTERS_KEY);
+      const counters: DayCounters = stored?.day === day ? stored : { day, events: 0, perSite: {} };
+      for (const body of bodies) {
+        if (body.type === 'capture') continue;
+        counters.events++;
+        let host = '';
+        try {
+          host = new URL(body.url).hostname;
+        } catch {
+          /* markers and odd URLs count under no site */
+        }
+        if (host) counters.perSite[host] = (counters.perSite[host] ?? 0) + 1;
       }
-      if (host) counters.perSite[host] = (counters.perSite[host] ?? 0) + 1;
+      await core.outbox.setKv(COUNTERS_KEY, counters);
+    } catch (err) {
+      console.warn('Workflow Capture: could not update the day counters', err);
     }
-    await core.outbox.setKv(COUNTERS_KEY, counters);
+  }
+
+  /** Validate a content message event by event (see LooseContentMessage). */
+  async function acceptLoose(core: Core, message: unknown, sender: Browser.runtime.MessageSender) {
+    const loose = LooseContentMessage.safeParse(message);
+    if (!loose.success) return { ok: false, error: 'invalid message' };
+    const valid: EventBody[] = [];
+    for (const raw of loose.data.events) {
+      const parsed = EventBody.safeParse(raw);
+      if (parsed.success) valid.push(parsed.data);
+    }
+    const invalid = loose.data.events.length - valid.length;
+    console.warn(`Workflow Capture: ${invalid} captured events failed validation and were not stored`);
+    try {
+      await core.outbox.setKv(INVALID_EVENTS_KEY, ((await core.outbox.getKv<number>(INVALID_EVENTS_KEY)) ?? 0) + invalid);
+    } catch {
+      /* a counter only */
+    }
+    if (valid.length === 0) return { ok: true, stored: 0, invalid };
+    return { ...(await acceptEvents(core, valid, sender)), invalid };
   }
 
   async function acceptEvents(core: Core, events: EventBody[], sender: Browser.runtime.MessageSender) {
@@ -335,8 +403,9 @@ export function startBackground(): void {
     const before = mode();
     resolved = policy;
     if (mode() !== before) modeSince = now();
-    await core.uploader.policyChanged();
+    const unblocked = await core.uploader.policyChanged();
     await applyState(core);
+    if (unblocked && (await core.outbox.stats()).pending > 0) void core.uploader.run();
   }
 
   async function togglePause(core: Core) {
@@ -350,7 +419,7 @@ export function startBackground(): void {
     const tier = classifySender(sender, browser.runtime.id, browser.runtime.getURL('/'));
     if (tier === 'content') {
       const parsed = ContentMessage.safeParse(message);
-      if (!parsed.success) return Promise.resolve({ ok: false, error: 'invalid message' });
+      if (!parsed.success) return ready.then((core) => acceptLoose(core, message, sender));
       return ready.then((core) => acceptEvents(core, parsed.data.events, sender));
     }
     if (tier === 'page') {
@@ -362,15 +431,24 @@ export function startBackground(): void {
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    void ready.then(async (core) => {
-      if (alarm.name === ALARM_UPLOAD) {
-        uploadAlarmAt = null;
-        await core.uploader.run();
-      } else if (alarm.name === ALARM_RESUME || alarm.name === ALARM_BADGE) {
-        await applyState(core, { expirePause: true });
-      }
-    });
+    void ready
+      .then(async (core) => {
+        if (alarm.name === ALARM_UPLOAD) {
+          uploadAlarmAt = null;
+          await core.uploader.run();
+        } else if (alarm.name === ALARM_RESUME || alarm.name === ALARM_BADGE) {
+          await applyState(core, { expirePause: true });
+        }
+      })
+      .catch((err) => console.error(`Workflow Capture: alarm ${alarm.name} failed`, err));
   });
+
+  // Back online (or off a metered link) while the worker runs: resume deferred uploads now. A stopped
+  // worker is not woken by these; the alarm the deferral set does it then. No listener does any work
+  // unless an upload is waiting for the network.
+  const networkChanged = () => void ready.then((core) => core.uploader.networkChanged()).catch(() => undefined);
+  globalThis.addEventListener?.('online', networkChanged);
+  connection()?.addEventListener?.('change', networkChanged);
 
   browser.commands.onCommand.addListener((command) => {
     if (command === COMMAND_TOGGLE_PAUSE) void ready.then(togglePause);
@@ -386,5 +464,14 @@ export function startBackground(): void {
   });
 
   browser.runtime.onStartup.addListener(() => void ready);
-  browser.runtime.onInstalled.addListener(() => void ready);
+  browser.runtime.onInstalled.addListener((details) => {
+    void ready
+      .then(async () => {
+        if (details.reason !== 'install' && details.reason !== 'update') return;
+        // The configuration is published (ready), so the injected scripts start capturing right away.
+        const report = await injectIntoOpenTabs();
+        if (report.tabs > 0) console.info(`Workflow Capture: content script injected into ${report.injected} of ${report.tabs} open tabs`);
+      })
+      .catch((err) => console.error('Workflow Capture: could not inject into open tabs', err));
+  });
 }

@@ -1,8 +1,9 @@
 /**
  * Content-side batching: events are buffered briefly and handed to the background in one message. A
- * send the background did not take (worker restarting: "Receiving end does not exist") is retried with
- * backoff; ids make a duplicate delivery harmless. Nothing is kept longer than needed, and no timer
- * runs while the buffer is empty.
+ * send that did not reach the background (worker restarting: "Receiving end does not exist", or the
+ * channel closed before the answer) is retried with backoff; ids make a duplicate delivery harmless. An
+ * answer from the background, even a refusal, is final. Nothing is kept longer than needed, and no
+ * timer runs while the buffer is empty.
  */
 import {
   CONTENT_FLUSH_DELAY_MS,
@@ -12,7 +13,16 @@ import {
 } from '../constants';
 import type { EventBody } from '../schema/event';
 
+/** Resolves when the background answered (stored, or refused for good); rejects when it was not reached. */
 export type Send = (events: EventBody[]) => Promise<unknown>;
+
+export interface BatcherOptions {
+  /**
+   * True when the page may be about to go away (hidden, being unloaded): a flush then sends at once
+   * instead of queueing behind a delivery still waiting for its answer, which would die with the page.
+   */
+  urgent?: () => boolean;
+}
 
 export class Batcher {
   private buffer: EventBody[] = [];
@@ -23,6 +33,7 @@ export class Batcher {
   constructor(
     private readonly send: Send,
     private readonly isAlive: () => boolean,
+    private readonly options: BatcherOptions = {},
   ) {}
 
   push(event: EventBody): void {
@@ -42,13 +53,23 @@ export class Batcher {
     this.push(event);
   }
 
-  /** Hand the buffer to the background now (also on pagehide / hidden). Sends stay in order. */
+  /**
+   * Hand the buffer to the background now (also on pagehide / hidden). Sends stay in order: each waits
+   * for the answer to the previous one, except an urgent flush, which goes at once. Runtime messages
+   * arrive in the order they were sent, so that only reorders events when an earlier send is waiting
+   * to be retried, and it is what keeps the last keystrokes of a closing tab.
+   */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.buffer.length === 0) return this.chain;
     const events = this.buffer;
     this.buffer = [];
+    if (this.options.urgent?.()) {
+      const now = this.deliver(events);
+      this.chain = Promise.all([this.chain, now]).then(() => undefined);
+      return now;
+    }
     this.chain = this.chain.then(() => this.deliver(events));
     return this.chain;
   }

@@ -6,6 +6,7 @@ import type { ContentConfig } from '../state/capture-state';
 import type { EventBody, Target } from '../schema/event';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
+import { CONTAINED_EVENTS, listenInShadowRoots } from './shadow-roots';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event as an observer builds it; the common fields are filled in by `emit`. */
@@ -72,8 +73,12 @@ export function listen(
     }
   };
   for (const type of types) target.addEventListener(type, safe, options);
+  // change, submit, toggle, scroll… inside shadow roots never reach the document: listen on the roots too.
+  const contained = (target as Node).nodeType === 9 ? types.filter((t) => CONTAINED_EVENTS.has(t)) : [];
+  const offShadow = contained.length > 0 ? listenInShadowRoots(target as Document, contained, safe, options) : undefined;
   return () => {
     for (const type of types) target.removeEventListener(type, safe, options);
+    offShadow?.();
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { LATE_START_FLAG } from '../background/inject';
 import { siteVerdict } from '../privacy/sites';
 import { CONTENT_CONFIG_KEY, ContentConfig } from '../state/content-config';
 import { Batcher } from './batcher';
@@ -14,13 +15,24 @@ import { startSession, type Session } from './session';
 export function runCapture(wxt: ContentScriptContext): void {
   if (browser.extension.inIncognitoContext) return;
   const win = window;
-  const batcher = new Batcher(async (events) => {
-    const reply = (await browser.runtime.sendMessage({ kind: 'events', events })) as { ok?: boolean } | undefined;
-    if (!reply?.ok) throw new Error('background did not take the events');
-  }, () => wxt.isValid);
+  const batcher = new Batcher(
+    async (events) => {
+      const reply = (await browser.runtime.sendMessage({ kind: 'events', events })) as { ok?: boolean; error?: string } | undefined;
+      // No answer at all: the worker went away mid-message. Retried; ids make a second delivery harmless.
+      if (reply === undefined) throw new Error('the background did not answer');
+      // An answer is final, a refusal too (not a web page, invalid): sending it again would not help.
+      if (!reply.ok) console.debug('[workflow-capture] events refused:', reply.error);
+    },
+    () => wxt.isValid,
+    { urgent: () => win.document.visibilityState === 'hidden' },
+  );
 
   let session: Session | undefined;
-  let startedBefore = false;
+  // Injected into a page that was already open (after an install or update): the page load happened
+  // before this script and was not seen by it, so it is not reported as if it had just happened.
+  const globals = globalThis as Record<string, unknown>;
+  let startedBefore = globals[LATE_START_FLAG] === true;
+  delete globals[LATE_START_FLAG];
   let excludedReported = false;
 
   const apply = (raw: unknown) => {

@@ -3,7 +3,7 @@
  * and the batcher, with one combined teardown (pause, opt-out, site exclusion, extension reload).
  */
 import { describeTarget, framePath } from '../describe';
-import { isNeverCaptured, isSensitiveField, privacyLevel, redactText, redactUrl } from '../privacy';
+import { redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
@@ -53,13 +53,13 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     batcher,
     on: (s) => signals.has(s),
     redactText,
-    isMasked: (el) => privacyLevel(el, extra) === 'mask' || isSensitiveField(el, extra),
+    isMasked: (el) => targetPrivacy(el, extra).masked,
     inspect(el) {
-      if (!el || isNeverCaptured(el, extra)) return undefined;
-      const level = privacyLevel(el, extra);
-      if (level === 'block') return undefined;
-      const masked = level === 'mask' || isSensitiveField(el, extra);
-      return { el, masked, ignored: level === 'ignore', target: describeTarget(el, { masked, redact: redactText }) };
+      if (!el) return undefined;
+      const privacy = targetPrivacy(el, extra);
+      if (privacy.neverCaptured) return undefined;
+      const { masked } = privacy;
+      return { el, masked, ignored: privacy.level === 'ignore', target: describeTarget(el, { masked, redact: redactText }) };
     },
     emit(draft, emitOpts) {
       const event = {
@@ -86,9 +86,15 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     },
   };
 
-  const teardowns: Teardown[] = OBSERVERS.filter(([signal]) => signal === 'always' || signals.has(signal)).map(
+  // Before any observer: password inputs are remembered before a "show password" toggle can run.
+  const passwords = watchPasswordFields(doc);
+  const teardowns: Teardown[] = [
+    listen(doc, ['pointerdown', 'keydown', 'focusin'], (e) => passwords.noteEvent(e)),
+    () => passwords.stop(),
+  ];
+  teardowns.push(...OBSERVERS.filter(([signal]) => signal === 'always' || signals.has(signal)).map(
     ([, init]) => init(ctx),
-  );
+  ));
   teardowns.push(listen(win, ['pagehide'], () => void batcher.flush()));
   if (signals.has('navigation') && opts.firstInDocument) reportPageLoad(ctx);
 

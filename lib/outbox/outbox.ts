@@ -23,8 +23,12 @@ interface Meta {
   nextSeq: number;
   /** Approximate bytes of the stored events (JSON length). */
   bytes: number;
-  /** Events dropped by the cap and not yet reported in a batch header. */
+  /**
+   * Seqs that will never reach the collector and are not yet reported in a batch header: events dropped
+   * by the cap or for a full disk, and events quarantined after the collector refused them.
+   */
   dropped: number;
+  /** Dropped by the cap or for a full disk, ever (quarantine is counted in `quarantined`). */
   droppedTotal: number;
   quarantined: number;
   inflight: InflightBatch | null;
@@ -55,8 +59,21 @@ const META_DEFAULTS: Meta = { nextSeq: 1, bytes: 0, dropped: 0, droppedTotal: 0,
 export interface AppendResult {
   stored: number;
   duplicates: number;
+  /** Events lost because storage was full even after the drop policy made room (counted as dropped). */
+  lost: number;
   firstSeq?: number;
   lastSeq?: number;
+}
+
+/**
+ * Whether an IndexedDB failure means "no space": the origin's quota or the disk. Chromium reports it on
+ * the request or, at commit, on the transaction; both carry the name.
+ */
+export function isQuotaError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const { name, message } = err as { name?: unknown; message?: unknown };
+  if (name === 'QuotaExceededError') return true;
+  return typeof message === 'string' && /quota|disk is full|no space/i.test(message);
 }
 
 export interface OutboxStats {
@@ -98,28 +115,81 @@ export class Outbox {
   /**
    * Store events from one frame, assigning seqs. Events whose id was stored before (a content-script
    * retry after a lost reply) are skipped, so a retry can never store an event twice.
+   *
+   * When storage is full, the drop policy first makes room (pointer paths, then the oldest events, down
+   * to half of what is stored) and the append is tried once more. If that fails too, the events are lost:
+   * their seqs are used up and counted as dropped, so the hole the collector sees is explained by the next
+   * batch header. Nothing throws into the caller for a full disk.
    */
   async append(bodies: EventBody[], tab: number, frame: number): Promise<AppendResult> {
+    try {
+      return await this.appendOnce(bodies, tab, frame);
+    } catch (err) {
+      if (!isQuotaError(err)) throw err;
+    }
+    const { bytes } = await this.stats();
+    await this.enforceCap(Math.floor(bytes / 2));
+    try {
+      return await this.appendOnce(bodies, tab, frame);
+    } catch (err) {
+      if (!isQuotaError(err)) throw err;
+    }
+    return this.recordLost(bodies);
+  }
+
+  private async appendOnce(bodies: EventBody[], tab: number, frame: number): Promise<AppendResult> {
     const tx = this.db.transaction(['events', 'recentIds', 'meta'], 'readwrite', { durability: 'strict' });
+    // A failed request aborts the transaction; its rejection is handled by whoever awaits it below
+    // (here and in every write: `done` would otherwise reject unhandled when a request fails first).
+    tx.done.catch(() => undefined);
+    try {
+      const meta = await this.meta(tx);
+      const result: AppendResult = { stored: 0, duplicates: 0, lost: 0 };
+      const seen = new Set<string>();
+      for (const body of bodies) {
+        if (seen.has(body.id) || (await tx.objectStore('recentIds').get(body.id))) {
+          result.duplicates++;
+          continue;
+        }
+        seen.add(body.id);
+        const seq = meta.nextSeq++;
+        const event = { ...body, seq, tab, frame } as CaptureEvent;
+        const size = JSON.stringify(event).length;
+        await tx.objectStore('events').put({ seq, id: body.id, ts: body.ts, type: body.type, size, event });
+        await tx.objectStore('recentIds').put({ id: body.id, ts: Date.now() });
+        meta.bytes += size;
+        result.stored++;
+        result.firstSeq ??= seq;
+        result.lastSeq = seq;
+      }
+      await tx.objectStore('meta').put(meta, META_KEY);
+      await tx.done;
+      return result;
+    } catch (err) {
+      try {
+        tx.abort();
+      } catch {
+        /* already finished or aborted */
+      }
+      throw err;
+    }
+  }
+
+  /** Storage is full: use up seqs for the events that could not be stored and count them as dropped. */
+  private async recordLost(bodies: EventBody[]): Promise<AppendResult> {
+    const tx = this.db.transaction(['recentIds', 'meta'], 'readwrite', { durability: 'strict' });
+    tx.done.catch(() => undefined);
     const meta = await this.meta(tx);
-    const result: AppendResult = { stored: 0, duplicates: 0 };
+    const result: AppendResult = { stored: 0, duplicates: 0, lost: 0 };
     const seen = new Set<string>();
     for (const body of bodies) {
-      if (seen.has(body.id) || (await tx.objectStore('recentIds').get(body.id))) {
-        result.duplicates++;
-        continue;
-      }
+      if (seen.has(body.id) || (await tx.objectStore('recentIds').get(body.id))) result.duplicates++;
+      else result.lost++;
       seen.add(body.id);
-      const seq = meta.nextSeq++;
-      const event = { ...body, seq, tab, frame } as CaptureEvent;
-      const size = JSON.stringify(event).length;
-      await tx.objectStore('events').put({ seq, id: body.id, ts: body.ts, type: body.type, size, event });
-      await tx.objectStore('recentIds').put({ id: body.id, ts: Date.now() });
-      meta.bytes += size;
-      result.stored++;
-      result.firstSeq ??= seq;
-      result.lastSeq = seq;
     }
+    meta.nextSeq += result.lost;
+    meta.dropped += result.lost;
+    meta.droppedTotal += result.lost;
     await tx.objectStore('meta').put(meta, META_KEY);
     await tx.done;
     return result;
@@ -131,6 +201,7 @@ export class Outbox {
    */
   async enforceCap(maxBytes: number): Promise<number> {
     const tx = this.db.transaction(['events', 'meta'], 'readwrite', { durability: 'strict' });
+    tx.done.catch(() => undefined);
     const meta = await this.meta(tx);
     if (meta.bytes <= maxBytes) {
       await tx.done;
@@ -171,6 +242,7 @@ export class Outbox {
     newId: () => string,
   ): Promise<{ batch: InflightBatch; events: CaptureEvent[] } | null> {
     const tx = this.db.transaction(['events', 'meta'], 'readwrite', { durability: 'strict' });
+    tx.done.catch(() => undefined);
     const meta = await this.meta(tx);
     const store = tx.objectStore('events');
     const events: CaptureEvent[] = [];
@@ -212,6 +284,7 @@ export class Outbox {
   /** The collector acknowledged the batch: its events leave the outbox. */
   async ack(batch: InflightBatch): Promise<void> {
     const tx = this.db.transaction(['events', 'recentIds', 'meta'], 'readwrite', { durability: 'strict' });
+    tx.done.catch(() => undefined);
     const meta = await this.meta(tx);
     const range = IDBKeyRange.bound(batch.firstSeq, batch.lastSeq);
     for (const row of await tx.objectStore('events').getAll(range)) meta.bytes -= row.size;
@@ -231,10 +304,13 @@ export class Outbox {
 
   /**
    * The collector refused the batch as malformed or too large. Split it in two (a new batch id for the
-   * first half); a single event that is still refused goes to quarantine, counted, so the queue moves on.
+   * first half); a single event that is still refused goes to quarantine, counted (and reported as
+   * dropped in the next header, since its seq will be missing downstream), so the queue moves on. Each
+   * refusal either halves the batch or quarantines one event, so refusals can never loop.
    */
   async reject(batch: InflightBatch, status: number, reason: string, newId: () => string): Promise<'split' | 'quarantined'> {
     const tx = this.db.transaction(['events', 'quarantine', 'meta'], 'readwrite', { durability: 'strict' });
+    tx.done.catch(() => undefined);
     const meta = await this.meta(tx);
     const rows = await tx.objectStore('events').getAll(IDBKeyRange.bound(batch.firstSeq, batch.lastSeq));
     let outcome: 'split' | 'quarantined';
@@ -254,7 +330,10 @@ export class Outbox {
         await tx.objectStore('events').delete(row.seq);
         meta.bytes -= row.size;
         meta.quarantined++;
+        // The collector will never hold it: its seq is a hole, explained by the next header's `dropped`.
+        meta.dropped++;
       }
+      meta.bytes = Math.max(0, meta.bytes);
       // The dropped count still has to reach the collector with the next batch.
       meta.dropped += batch.dropped;
       meta.inflight = null;
@@ -271,6 +350,7 @@ export class Outbox {
 
   async setKv(key: string, value: unknown): Promise<void> {
     const tx = this.db.transaction('kv', 'readwrite', { durability: 'strict' });
+    tx.done.catch(() => undefined);
     await tx.store.put(value, key);
     await tx.done;
   }
@@ -300,6 +380,7 @@ export class Outbox {
    */
   async deletePending(sinceTs = 0): Promise<number> {
     const tx = this.db.transaction(['events', 'meta'], 'readwrite', { durability: 'strict' });
+    tx.done.catch(() => undefined);
     const meta = await this.meta(tx);
     let deleted = 0;
     let cursor = await tx.objectStore('events').index('ts').openCursor(IDBKeyRange.lowerBound(sinceTs));

@@ -356,6 +356,58 @@ export function redactText(s: string, maxLength: number = MAX_VALUE_CHARS): stri
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Text still being typed.
+
+/** Number-like groups before the caret followed back at most this far (an IBAN has up to 9 groups). */
+const MAX_TAIL_GROUPS = 12;
+
+const isSpace = (c: string | undefined) => c !== undefined && /\s/u.test(c);
+
+/**
+ * A group that could be part of a card, phone, IBAN or ID number still being typed: it holds a digit,
+ * is a short capitalised code ("GB82 WEST"), or is punctuation ("+", "(", "-").
+ */
+function numberLikeGroup(group: string): boolean {
+  return /\p{N}/u.test(group) || /^[A-Z0-9]{1,4}$/.test(group) || /^[+()\-./]+$/.test(group);
+}
+
+/** Where the unfinished part of `s` starts, when the person is typing at its end. */
+function unfinishedStart(s: string): number {
+  let i = s.length;
+  // The word being typed: nothing tells yet whether "jane.doe" will become "jane.doe@example.com".
+  while (i > 0 && !isSpace(s[i - 1])) i--;
+  // Before it, groups of a number typed with spaces ("4111 1111 |"): not recognisable until complete.
+  for (let n = 0; n < MAX_TAIL_GROUPS; n++) {
+    let j = i;
+    while (j > 0 && isSpace(s[j - 1])) j--;
+    let k = j;
+    while (k > 0 && !isSpace(s[k - 1])) k--;
+    if (k === j || !numberLikeGroup(s.slice(k, j))) break;
+    i = k;
+  }
+  return i;
+}
+
+/**
+ * Redaction of a value that is still being typed (an input event). The detectors of `redactText` only
+ * recognise complete patterns, so the unfinished part at the caret is left out: the word being typed and
+ * any number-like groups just before it. Without this, "jane.doe" (before the "@") or "4111 1111" (half
+ * a card) would leave the page in an intermediate value. The complete value is redacted with
+ * `redactText` when the field is left (the change event).
+ *
+ * `caret` is where the person is typing (selectionStart); the text after the word at the caret is kept.
+ */
+export function redactTyping(value: string, caret?: number | null, maxLength: number = MAX_VALUE_CHARS): string {
+  if (typeof value !== 'string' || !value) return '';
+  const at = typeof caret === 'number' && caret >= 0 && caret <= value.length ? caret : value.length;
+  let wordEnd = at;
+  while (wordEnd < value.length && !isSpace(value[wordEnd])) wordEnd++;
+  const before = value.slice(0, unfinishedStart(value.slice(0, at)));
+  const after = value.slice(wordEnd);
+  return redactText(before + after, maxLength);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // URLs.
 
 /** Query and fragment parameter names whose values are masked outright, whatever they look like. */

@@ -8,6 +8,7 @@
  * - its name, id, class, placeholder, title, aria-label, aria-labelledby text, label text or test id
  *   reads like a secret (see `isSensitiveLabel`);
  * - it is a one-character numeric box (the digits of a split PIN or one-time-code widget);
+ * - it is an option of a sensitive `<select>` or of a sensitive combobox's listbox;
  * - it matches a policy `sensitiveSelectors` entry;
  * - it was ever found sensitive before (every positive answer is sticky).
  * The marker levels of the app (`privacyLevel`) are combined with this in `fieldPrivacy`.
@@ -16,6 +17,7 @@
  * page's DOM, so the page can neither see nor clear it.
  */
 import { matchesAnySelector, privacyLevel, type PrivacyLevel } from './markers';
+import { focusedWithin } from './shadow';
 
 const sticky = new WeakSet<Element>();
 
@@ -294,7 +296,26 @@ function describedAsSecret(field: Element): string | null {
   return null;
 }
 
+/**
+ * The field an option belongs to: its `<select>`, or the combobox whose `aria-controls`/`aria-owns`
+ * names the option's listbox. An option of a sensitive field is as sensitive as the field: choosing
+ * "07" in an expiry-month select must not reach the data as a menu choice or a click on "07".
+ */
+function optionOwner(el: Element): Element | null {
+  const tag = tagOf(el);
+  if (tag === 'option' || tag === 'optgroup') return el.closest('select');
+  if ((el.getAttribute('role') ?? '').trim().toLowerCase() !== 'option') return null;
+  const list = el.closest('[role="listbox" i]');
+  const id = list?.getAttribute('id');
+  if (!list || !id) return null;
+  const root = list.getRootNode() as Partial<ParentNode>;
+  const quoted = id.replace(/["\\]/g, '\\$&');
+  return root.querySelector?.(`[aria-controls~="${quoted}"], [aria-owns~="${quoted}"]`) ?? null;
+}
+
 function reasonNow(el: Element, extra: readonly string[]): string | null {
+  const owner = optionOwner(el);
+  if (owner && owner !== el && sensitiveReason(owner, extra)) return 'option';
   if (tagOf(el) === 'input') {
     const type = inputType(el);
     if (type === 'password') return 'password';
@@ -315,7 +336,7 @@ function reasonNow(el: Element, extra: readonly string[]): string | null {
 
 /**
  * Why a field is sensitive ('password', 'hidden', 'autocomplete', 'digit-box', 'label', 'selector',
- * 'sticky', 'error'), or null when it is not. Every positive answer is remembered (sticky). A DOM that
+ * 'sticky', 'option' (an option of a sensitive select or combobox), 'error'), or null when it is not. Every positive answer is remembered (sticky). A DOM that
  * throws while we read it counts as sensitive.
  */
 export function sensitiveReason(el: Element, extra: readonly string[]): string | null {
@@ -354,4 +375,32 @@ export function fieldPrivacy(el: Element, extra: readonly string[]): FieldPrivac
   // Masking by an ancestor marker is sticky too: removing the marker later does not unmask the field.
   if (masked) sticky.add(el);
   return { level, neverCaptured, masked, keysAndValues: !neverCaptured && level !== 'ignore' };
+}
+
+const LEVEL_ORDER: readonly PrivacyLevel[] = ['none', 'ignore', 'mask', 'block'];
+
+/**
+ * `fieldPrivacy` for the element an event was reported on, looking through a shadow host into the root
+ * that holds focus (closed roots included, see ./shadow): keys and input typed into a password inside a
+ * closed root arrive retargeted to the host, which on its own reads as an ordinary element. Whatever is
+ * stricter, the host's or the focused element's rules, applies.
+ */
+export function targetPrivacy(el: Element, extra: readonly string[]): FieldPrivacy {
+  const own = fieldPrivacy(el, extra);
+  if (own.neverCaptured) return own;
+  let inner: Element | null;
+  try {
+    inner = focusedWithin(el);
+  } catch {
+    inner = null;
+  }
+  if (!inner) return own;
+  const deep = fieldPrivacy(inner, extra);
+  const level = LEVEL_ORDER[Math.max(LEVEL_ORDER.indexOf(own.level), LEVEL_ORDER.indexOf(deep.level))] ?? 'block';
+  return {
+    level,
+    neverCaptured: deep.neverCaptured,
+    masked: own.masked || deep.masked,
+    keysAndValues: own.keysAndValues && deep.keysAndValues,
+  };
 }

@@ -61,6 +61,11 @@ const Pointing = {
   /** Coordinates relative to the target's box. */
   offsetX: z.number(),
   offsetY: z.number(),
+  /**
+   * The click count (1, 2, 3 for a triple click). 0 for a click the keyboard made (Enter or Space on a
+   * button, Enter submitting a form): it has no position (x and y are 0), and its key is the action.
+   */
+  detail: z.number().int().nonnegative().optional(),
 };
 
 const Point = z.tuple([z.number(), z.number(), z.number().int().nonnegative()]); // x, y, ms since path start

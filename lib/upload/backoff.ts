@@ -1,6 +1,9 @@
 /** Retry timing: exponential backoff with full jitter, and the two forms of Retry-After. */
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS } from '../constants';
 
+/** Consecutive failures for which a Retry-After is taken as given; later the backoff is a floor under it. */
+export const RETRY_AFTER_TRUSTED_ATTEMPTS = 3;
+
 /** Delay before retry number `attempt` (1-based): random in [base·2^(n-1)/2, base·2^(n-1)], capped. */
 export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
@@ -22,4 +25,15 @@ export function parseRetryAfterMs(value: string | null | undefined, now: number)
     ms = at - now;
   }
   return Math.min(BACKOFF_MAX_MS, Math.max(0, ms));
+}
+
+/**
+ * How long to wait after failed attempt number `attempt` (1-based, consecutive). A Retry-After is
+ * honoured as given for the first few failures; after that the exponential backoff is a floor under it,
+ * so a collector that keeps answering "Retry-After: 0" (or 1) cannot make the uploader spin.
+ */
+export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  if (retryAfterMs === undefined) return backoffDelayMs(attempt, random);
+  if (attempt <= RETRY_AFTER_TRUSTED_ATTEMPTS) return retryAfterMs;
+  return Math.max(retryAfterMs, backoffDelayMs(attempt - RETRY_AFTER_TRUSTED_ATTEMPTS, random));
 }

@@ -6,7 +6,7 @@
 import { BATCH_MAX_EVENTS, BATCH_MAX_RAW_BYTES, SCHEMA_VERSION, UPLOAD_TIMEOUT_MS } from '../constants';
 import type { Outbox } from '../outbox/outbox';
 import type { Policy } from '../schema/policy';
-import { backoffDelayMs, parseRetryAfterMs } from './backoff';
+import { parseRetryAfterMs, retryDelayMs } from './backoff';
 import { fitsBudget, nextDayStart, rateDelayMs, usageToday, type DailyUsage } from './budget';
 import { gzip, toNdjson } from './encode';
 
@@ -34,8 +34,11 @@ export interface UploadResult {
 }
 
 export interface UploadState {
+  /** Consecutive failed attempts (network errors, 5xx, 429, unreadable answers). */
   attempt: number;
   nextAttemptAt: number | null;
+  /** Uploads wait for the connection: an `online` or connection change may resume them early. */
+  deferred: 'offline' | 'metered' | null;
   /** 401/403: uploads stop until the collector URL or token in the policy change. */
   blocked: { status: number; message: string; credentials: string } | null;
   lastResult: UploadResult | null;
@@ -48,6 +51,7 @@ export interface UploadState {
 export const UPLOAD_STATE_DEFAULTS: UploadState = {
   attempt: 0,
   nextAttemptAt: null,
+  deferred: null,
   blocked: null,
   lastResult: null,
   lastSuccessAt: null,
@@ -89,7 +93,7 @@ export class Uploader {
     return this.deps.outbox.setKv(STATE_KEY, state);
   }
 
-  /** Run now, or once more right after the run in progress. */
+  /** Run now (an alarm, or the person asked), or once more right after the run in progress. Never rejects. */
   run(): Promise<UploadOutcome> {
     if (this.running) {
       this.again = true;
@@ -99,7 +103,7 @@ export class Uploader {
       let outcome: UploadOutcome;
       do {
         this.again = false;
-        outcome = await this.runOnce();
+        outcome = await this.runSafely();
       } while (this.again && outcome === 'done');
       return outcome;
     })().finally(() => {
@@ -108,13 +112,57 @@ export class Uploader {
     return this.running;
   }
 
-  /** Policy changed: a block caused by old credentials no longer applies. */
-  async policyChanged(): Promise<void> {
+  /**
+   * Run early (many events pending), unless a wait is in force: a backoff or Retry-After, the daily
+   * budget, a block, or a deferral for the network. Those end with their alarm, not with more events.
+   */
+  async runIfDue(): Promise<UploadOutcome | 'not-due'> {
+    if (this.running) return this.running;
+    const state = await this.state();
+    if (state.blocked || state.deferred || (state.nextAttemptAt !== null && state.nextAttemptAt > this.deps.now())) return 'not-due';
+    return this.run();
+  }
+
+  /** The network came back or changed: resume uploads that were waiting for it, at once. */
+  async networkChanged(): Promise<UploadOutcome | 'not-due'> {
+    const state = await this.state();
+    if (!state.deferred) return 'not-due';
+    const net = this.deps.network();
+    if (!net.online || (net.metered && !this.deps.policy().uploadOnMetered)) return 'not-due';
+    return this.run();
+  }
+
+  /** Policy changed: a block caused by old credentials no longer applies. True when uploads may resume. */
+  async policyChanged(): Promise<boolean> {
     const state = await this.state();
     if (state.blocked && state.blocked.credentials !== credentialsOf(this.deps.policy())) {
       state.blocked = null;
       state.attempt = 0;
+      state.nextAttemptAt = null;
       await this.save(state);
+      return true;
+    }
+    return false;
+  }
+
+  /** One run; an unexpected failure (storage, encoding) is recorded and retried later, never thrown. */
+  private async runSafely(): Promise<UploadOutcome> {
+    try {
+      return await this.runOnce();
+    } catch (err) {
+      console.error('Workflow Capture: upload run failed', err);
+      try {
+        const state = await this.state();
+        state.attempt++;
+        const next = this.deps.now() + retryDelayMs(state.attempt, undefined);
+        state.nextAttemptAt = next;
+        state.lastResult = { at: this.deps.now(), ok: false, message: `upload failed: ${errorMessage(err)}` };
+        await this.save(state);
+        await this.deps.schedule(next);
+      } catch {
+        /* storage itself is failing: the next captured event sets the alarm again */
+      }
+      return 'retry-later';
     }
   }
 
@@ -125,9 +173,15 @@ export class Uploader {
     state.usage = usageToday(state.usage, now());
     const finish = async (outcome: UploadOutcome, next: number | null, result?: Omit<UploadResult, 'at'>) => {
       state.nextAttemptAt = next;
+      state.deferred = outcome === 'offline' || outcome === 'metered' ? outcome : null;
       if (result) state.lastResult = { at: now(), ...result };
       await this.save(state);
       await this.deps.schedule(next);
+      // Events stored after the outbox looked empty, but before the alarm was cleared, set an alarm that
+      // the clear just removed: look once more, after the clear, so they are never left without one.
+      if (outcome === 'done' && (await outbox.stats()).pending > 0) {
+        await this.deps.schedule(now() + policy.uploadIntervalMinutes * 60_000);
+      }
       return outcome;
     };
 
@@ -175,17 +229,20 @@ export class Uploader {
       if (wait > 0) await this.deps.sleep(wait);
 
       state.previousSend = { start: now(), bytes: body.length };
+      // Every attempt counts against the day's budget, answered or not: the bytes went over the link.
+      state.usage.bytes += body.length;
       const answer = await this.post(policy, batch.batchId, body);
       if (answer.kind === 'ok') {
         await outbox.ack(batch);
         state.attempt = 0;
-        state.usage.bytes += body.length;
         state.lastSuccessAt = now();
         state.lastResult = { at: now(), ok: true, status: answer.status, message: `uploaded ${events.length} events` };
         state.totals.batches++;
         state.totals.events += events.length;
         state.totals.bytesCompressed += body.length;
         state.totals.bytesRaw += raw.length;
+        // Saved per batch: a worker stopped mid-run must not forget bytes already counted against the budget.
+        await this.save(state);
         continue;
       }
       if (answer.kind === 'unauthorized') {
@@ -196,10 +253,11 @@ export class Uploader {
         const how = await outbox.reject(batch, answer.status, answer.message, this.deps.newId);
         state.totals.rejected++;
         state.lastResult = { at: now(), ok: false, status: answer.status, message: `${answer.message} (batch ${how})` };
+        await this.save(state);
         continue;
       }
       state.attempt++;
-      const delay = answer.retryAfterMs ?? backoffDelayMs(state.attempt);
+      const delay = retryDelayMs(state.attempt, answer.retryAfterMs);
       return finish('retry-later', now() + delay, { ok: false, status: answer.status, message: answer.message });
     }
     return finish('continue', now() + CONTINUE_AFTER_MS);

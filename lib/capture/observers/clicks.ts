@@ -19,5 +19,6 @@ export const initClickObserver: Observer = (ctx) =>
       y: Math.round(me.clientY),
       offsetX: Math.round((me.clientX - box.x) * 10) / 10,
       offsetY: Math.round((me.clientY - box.y) * 10) / 10,
+      detail: Math.max(0, Math.floor(me.detail) || 0),
     });
   });

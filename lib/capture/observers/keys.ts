@@ -1,9 +1,11 @@
 /**
  * Key events. What a key may say is decided by lib/privacy/keys (maskKey); here, on top of it, a masked
- * field yields at most one masked key event per focus, so neither the length nor the rhythm of a secret
- * can be read from the stream.
+ * field yields at most one masked key event per focus session (lib/privacy/focus-session), so neither
+ * the length nor the rhythm of a secret can be read from the stream.
  */
+import { createFocusSessionGate } from '../../privacy/focus-session';
 import { maskKey } from '../../privacy/keys';
+import { canSeeClosedRoots, focusedWithin } from '../../privacy/shadow';
 import { eventTarget, listen, modifiersOf, type Observer } from '../context';
 
 export function isEditable(el: Element | undefined): boolean {
@@ -17,11 +19,21 @@ export function isEditable(el: Element | undefined): boolean {
   return false;
 }
 
+/**
+ * Whether keys pressed with `el` as their (retargeted) target type text. Focus inside a shadow root,
+ * closed ones included, is followed to the element that really has it; a custom element we cannot look
+ * into counts as editable (when unsure, its characters are typed text, never page shortcuts).
+ */
+function typesText(el: Element | undefined): boolean {
+  if (!el) return false;
+  const inner = focusedWithin(el);
+  if (inner) return isEditable(inner);
+  if (isEditable(el)) return true;
+  return el.localName.includes('-') && !canSeeClosedRoots(el) && el.ownerDocument.activeElement === el;
+}
+
 export const initKeyObserver: Observer = (ctx) => {
-  let maskedReported: Element | undefined;
-  const offFocus = listen(ctx.doc, ['focusin'], () => {
-    maskedReported = undefined;
-  });
+  const maskedKeys = createFocusSessionGate();
   const offKeys = listen(ctx.doc, ['keydown'], (e) => {
     const ke = e as KeyboardEvent;
     // IME composition: the composed text arrives as one input event; the keys in between are noise.
@@ -32,12 +44,9 @@ export const initKeyObserver: Observer = (ctx) => {
     if (active && !seen) return; // blocked subtree
     if (seen?.ignored) return;
     const masked = seen?.masked ?? false;
-    if (masked) {
-      if (maskedReported === active) return;
-      maskedReported = active;
-    }
+    if (masked && active && !maskedKeys.allow(active)) return;
     const m = modifiersOf(ke);
-    const k = maskKey({ key: ke.key, code: ke.code, ...m, masked, editable: isEditable(active) });
+    const k = maskKey({ key: ke.key, code: ke.code, ...m, masked, editable: typesText(active) });
     ctx.emit({
       type: 'key',
       key: k.key,
@@ -50,7 +59,7 @@ export const initKeyObserver: Observer = (ctx) => {
     });
   });
   return () => {
-    offFocus();
     offKeys();
+    maskedKeys.stop();
   };
 };

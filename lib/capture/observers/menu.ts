@@ -78,12 +78,19 @@ function openersFor(el: Element): Element[] {
   const out = new Set<Element>();
   const own = ownOpener(el);
   if (own) out.add(own);
-  for (const o of openerChain(own ?? el)) if (o.hasAttribute('aria-expanded')) out.add(o);
-  const container = (own ?? el).closest('[role="menubar"],[role="menu"]');
-  if (container) {
-    let n = 0;
-    for (const o of container.querySelectorAll('[aria-expanded]')) {
-      if (++n > MAX_SIBLING_OPENERS) break;
+  const chain = openerChain(own ?? el);
+  for (const o of chain) if (o.hasAttribute('aria-expanded')) out.add(o);
+  // The other openers of the menus and the menubar around it: a key or click may switch menus (Right
+  // Arrow on a last-level item moves to the next menubar menu and opens it).
+  const containers = new Set<Element>();
+  for (const at of [own ?? el, ...chain]) {
+    const c = at.closest('[role="menubar"],[role="menu"]');
+    if (c) containers.add(c);
+  }
+  let n = 0;
+  for (const c of containers) {
+    for (const o of c.querySelectorAll('[aria-expanded]')) {
+      if (++n > MAX_SIBLING_OPENERS) return [...out];
       out.add(o);
     }
   }
@@ -91,12 +98,17 @@ function openersFor(el: Element): Element[] {
 }
 
 export const initMenuObserver: Observer = (ctx) => {
-  // Openers whose aria-expanded is read again once the page has handled the current action.
+  // Openers whose aria-expanded is read again once the page has handled the current action, and tab
+  // lists whose selected tab is. Read by a zero-delay timer, or at the start of the next action,
+  // whichever comes first: the browser runs queued input before timers, and the outcome of one action
+  // must be reported before the next action is.
   const pending = new Map<Element, { before: string | null; trigger: Trigger }>();
+  const pendingTabs = new Map<Element, Element | null>();
   let scheduled = false;
 
   const settle = () => {
     scheduled = false;
+    if (pending.size === 0 && pendingTabs.size === 0) return;
     const entries = [...pending];
     pending.clear();
     for (const [opener, { before, trigger }] of entries) {
@@ -104,6 +116,18 @@ export const initMenuObserver: Observer = (ctx) => {
       if (after === before || after === null || !opener.isConnected) continue;
       emitOpenerState(ctx, opener, after === 'true', trigger);
     }
+    const tabLists = [...pendingTabs];
+    pendingTabs.clear();
+    for (const [list, before] of tabLists) {
+      const after = list.querySelector('[role="tab"][aria-selected="true"]');
+      if (after && after !== before) choose(ctx, after, 'key');
+    }
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // The page's own handler runs after this capture-phase listener: read the outcome once it has.
+    ctx.later(settle, 0);
   };
 
   const watch = (openers: readonly Element[], trigger: Trigger) => {
@@ -117,31 +141,26 @@ export const initMenuObserver: Observer = (ctx) => {
         pending.set(o, { before: o.getAttribute('aria-expanded'), trigger });
       }
     }
-    if (!scheduled) {
-      scheduled = true;
-      // The page's own handler runs after this capture-phase listener: read the outcome once it has.
-      ctx.later(settle, 0);
-    }
+    schedule();
   };
 
   // Tabs with automatic activation: arrows select a tab without a click or Enter.
   const watchTabs = (el: Element) => {
     const tab = el.closest('[role="tab"]');
     const list = tab?.closest('[role="tablist"]');
-    if (!tab || !list) return;
-    const before = list.querySelector('[role="tab"][aria-selected="true"]');
-    ctx.later(() => {
-      const after = list.querySelector('[role="tab"][aria-selected="true"]');
-      if (after && after !== before) choose(ctx, after, 'key');
-    }, 0);
+    if (!tab || !list || pendingTabs.has(list)) return;
+    pendingTabs.set(list, list.querySelector('[role="tab"][aria-selected="true"]'));
+    schedule();
   };
 
   const offClick = listen(ctx.doc, ['click'], (e) => {
+    settle();
     const el = eventTarget(e);
     if (!el) return;
     if (!choose(ctx, el, 'click')) watch(openersFor(el), 'click');
   });
   const offKey = listen(ctx.doc, ['keydown'], (e) => {
+    settle();
     const ke = e as KeyboardEvent;
     if (ke.isComposing) return;
     const el = eventTarget(e);
@@ -153,12 +172,14 @@ export const initMenuObserver: Observer = (ctx) => {
   // Hover opens submenus (and switches menubar menus while one is open). Cheap when it does not apply:
   // one closest() per element the pointer enters.
   const offHover = listen(ctx.doc, ['pointerover'], (e) => {
+    if (scheduled) settle();
     const el = eventTarget(e);
     const opener = el?.closest('[aria-haspopup]:not([aria-haspopup="false"])');
     if (!opener || opener.getAttribute('aria-expanded') === 'true' || !ownOpener(opener)) return;
     watch([opener], 'hover');
   });
   const offChange = listen(ctx.doc, ['change'], (e) => {
+    settle();
     const el = eventTarget(e);
     if (!(el instanceof HTMLSelectElement)) return;
     const option = el.selectedOptions[0];
@@ -192,5 +213,6 @@ export const initMenuObserver: Observer = (ctx) => {
     offChange();
     offToggle();
     pending.clear();
+    pendingTabs.clear();
   };
 };

@@ -4,7 +4,8 @@
  * a segment once the pointer has been still, so a still mouse costs nothing.
  */
 import { POINTER_SEGMENT_MAX_POINTS } from '../../constants';
-import { listen, type Observer } from '../context';
+import { isNeverCaptured } from '../../privacy';
+import { eventTarget, listen, type Observer } from '../context';
 
 /** A pause this long ends the segment. */
 const SEGMENT_IDLE_MS = 400;
@@ -23,12 +24,19 @@ export const initPointerObserver: Observer = (ctx) => {
     points = [];
   };
 
+  // A blocked subtree produces no events at all: no point over it, and a press on it ends no path.
+  const overBlocked = (e: Event) => {
+    const el = eventTarget(e);
+    return el !== undefined && isNeverCaptured(el);
+  };
+
   const offMove = listen(ctx.doc, ['pointermove'], (e) => {
     const pe = e as PointerEvent;
     if (pe.pointerType === 'touch') return;
     const t = pe.timeStamp;
     if (t - lastSample < sampleMs) return;
     lastSample = t;
+    if (overBlocked(e)) return;
     if (points.length === 0) start = t;
     points.push([Math.round(pe.clientX), Math.round(pe.clientY), Math.round(t - start)]);
     if (points.length >= POINTER_SEGMENT_MAX_POINTS) close();
@@ -38,7 +46,9 @@ export const initPointerObserver: Observer = (ctx) => {
     }
   });
   // The path that led to a click is reported before the click.
-  const offDown = listen(ctx.doc, ['pointerdown'], close);
+  const offDown = listen(ctx.doc, ['pointerdown'], (e) => {
+    if (!overBlocked(e)) close();
+  });
   return () => {
     offMove();
     offDown();

@@ -295,3 +295,27 @@ describe('lib/privacy/sensitive', () => {
     );
   });
 });
+
+describe('lib/privacy/sensitive (options of sensitive fields)', () => {
+  it('masks the options of a sensitive <select>, not those of an ordinary one', () => {
+    document.body.innerHTML = `
+      <label for="m">Field M</label><select id="m" autocomplete="cc-exp-month"><option id="m7" value="07">07</option></select>
+      <label for="b">Field B</label><select id="b" name="birthday"><optgroup id="bg" label="1990s"><option id="b1">1990</option></optgroup></select>
+      <label for="s">Shipping speed</label><select id="s"><option id="s1">Express</option></select>`;
+    const byId = (id: string) => document.getElementById(id)!;
+    expect(isSensitiveField(byId('m7'), [])).toBe(true);
+    expect(sensitiveReason(byId('b1'), [])).toBe('option');
+    expect(isSensitiveField(byId('bg'), [])).toBe(true);
+    expect(isSensitiveField(byId('s1'), [])).toBe(false);
+  });
+
+  it('masks the options of a combobox listbox when the combobox is sensitive', () => {
+    document.body.innerHTML = `
+      <input id="q" role="combobox" aria-label="Security question" aria-controls="qs">
+      <ul id="qs" role="listbox"><li id="q1" role="option">Name of your first pet</li></ul>
+      <input id="f" role="combobox" aria-label="Fruit" aria-controls="fs">
+      <ul id="fs" role="listbox"><li id="f1" role="option">Banana</li></ul>`;
+    expect(isSensitiveField(document.getElementById('q1')!, [])).toBe(true);
+    expect(isSensitiveField(document.getElementById('f1')!, [])).toBe(false);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * Performance benchmarks: the extension against the same Chromium without it, side by side in one run.
+ * Prints a table, writes bench/results/latest.json and (full runs) the results block of
+ * docs/performance.md. Numbers only: the exit code says whether the benchmarks ran, never whether a
+ * target was met.
+ *
+ *   npm run build:dev && npm run bench            full run (several minutes)
+ *   npm run bench -- --quick                      fewer repetitions, 15 s idle window
+ *   npm run bench -- --only=inpage,idle           some scenarios (inpage, session, burst, pause, idle)
+ *   npm run bench -- --only=profile               where the extension's time goes (CPU profiles)
+ *   npm run bench -- --reps=3 --idle-seconds=30   override repetitions / idle window
+ *   npm run bench -- --docs | --no-docs           update docs/performance.md (default: complete full runs)
+ *
+ * On shared machines run it under the e2e lock: flock /tmp/wc-e2e.lock -c "npm run build:dev && npm run bench".
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startFixtureServer, type FixtureServer } from '../tests/fixtures/server';
+import { closeAllBrowsers } from './cdp';
+import { EXTENSION_DIR } from './extension';
+import { buildRows, describeMachine, renderTable, updateDocs, type Results } from './report';
+import { runBurst } from './scenarios/burst';
+import { runIdle } from './scenarios/idle';
+import { runInpage } from './scenarios/inpage';
+import { runPause } from './scenarios/pause';
+import { runProfile } from './scenarios/profile';
+import { runSession } from './scenarios/session';
+import { startWire, type Wire } from './wire';
+import { FORM, INTERACTION } from './workloads';
+
+const SCENARIOS = ['inpage', 'session', 'burst', 'pause', 'idle'] as const;
+/** Diagnostics, run only when named in --only. */
+const EXTRA = ['profile'] as const;
+type Scenario = (typeof SCENARIOS)[number] | (typeof EXTRA)[number];
+
+function parseArgs(argv: string[]) {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const quick = flag('quick');
+  const onlyArg = value('only');
+  const only = onlyArg?.split(',').filter(Boolean) ?? [...SCENARIOS];
+  const known: readonly string[] = [...SCENARIOS, ...EXTRA];
+  const unknown = only.filter((s) => !known.includes(s));
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  const reps = value('reps') ? Number(value('reps')) : undefined;
+  return {
+    quick,
+    only: only as Scenario[],
+    inpageReps: reps ?? (quick ? 2 : 5),
+    idleReps: reps ?? (quick ? 2 : 3),
+    idleSeconds: Number(value('idle-seconds') ?? (quick ? 15 : 60)),
+    pauseReps: reps ?? (quick ? 2 : 5),
+    burstEvents: Number(value('burst-events') ?? 10_000),
+    // The documented results are those of a complete full run, unless asked otherwise.
+    docs: flag('docs') ? true : flag('no-docs') ? false : !quick && onlyArg === undefined,
+  };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) {
+    console.error(`bench: no development build at ${EXTENSION_DIR}; run \`npm run build:dev\` first`);
+    return 2;
+  }
+  const log = (s: string) => console.log(s);
+  const results: Results = {
+    date: new Date().toISOString(),
+    mode: args.quick ? 'quick' : 'full',
+    machine: describeMachine(),
+    config: {
+      inpageReps: args.inpageReps,
+      idleReps: args.idleReps,
+      idleSeconds: args.idleSeconds,
+      pauseReps: args.pauseReps,
+      burstEvents: args.burstEvents,
+      session: args.quick ? [FORM.name] : INTERACTION.map((w) => w.name),
+    },
+    errors: {},
+  };
+  log(`Workflow Capture benchmarks (${results.mode}): ${args.only.join(', ')}`);
+  log(`  ${results.machine.chromium}; ${results.machine.cpu} × ${results.machine.cores}; extension ${results.machine.extensionVersion}`);
+
+  let apps: FixtureServer | undefined;
+  let wire: Wire | undefined;
+  const started = Date.now();
+  try {
+    wire = await startWire();
+    apps = await startFixtureServer();
+    const baseUrl = apps.url;
+    const collectorUrl = wire.collectorUrl;
+    const step = async (name: Scenario, fn: () => Promise<void>) => {
+      if (!args.only.includes(name)) return;
+      const t = Date.now();
+      log(`${name}…`);
+      try {
+        await fn();
+      } catch (err) {
+        results.errors[name] = err instanceof Error ? err.message : String(err);
+        console.error(`bench: ${name} failed:`, err);
+      } finally {
+        await closeAllBrowsers();
+        log(`  (${Math.round((Date.now() - t) / 1000)} s)`);
+      }
+    };
+    await step('inpage', async () => {
+      results.inpage = await runInpage({ reps: args.inpageReps, baseUrl, log });
+    });
+    await step('session', async () => {
+      results.session = await runSession({ workloads: args.quick ? [FORM] : INTERACTION, baseUrl, wire: wire!, log });
+    });
+    await step('burst', async () => {
+      results.burst = await runBurst({ events: args.burstEvents, baseUrl, collectorUrl, log });
+    });
+    await step('pause', async () => {
+      results.pause = await runPause({ reps: args.pauseReps, baseUrl, collectorUrl, log });
+    });
+    await step('profile', async () => {
+      results.profile = await runProfile({ baseUrl, log });
+    });
+    await step('idle', async () => {
+      results.idle = await runIdle({ reps: args.idleReps, windowS: args.idleSeconds, baseUrl, log });
+    });
+  } finally {
+    await closeAllBrowsers();
+    await apps?.close();
+    await wire?.close();
+  }
+
+  const rows = buildRows(results);
+  results.table = rows;
+  const table = renderTable(rows);
+  log('');
+  log(table);
+  log('');
+  log(`(${Math.round((Date.now() - started) / 1000)} s; targets are design goals: this run passes or fails on errors only)`);
+  const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}latest.json`, JSON.stringify(results, null, 2) + '\n');
+  log(`wrote bench/results/latest.json`);
+  if (args.docs) {
+    const doc = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
+    log(updateDocs(doc, results, table) ? 'updated docs/performance.md' : 'docs/performance.md has no results markers; not updated');
+  }
+  return Object.keys(results.errors).length ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void closeAllBrowsers().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (err: unknown) => {
+    console.error('bench:', err);
+    await closeAllBrowsers();
+    process.exitCode = 1;
+  },
+);

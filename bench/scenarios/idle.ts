@@ -1,0 +1,245 @@
+/**
+ * Idle cost: a few tabs that were used a moment ago (what they captured already uploaded), then nobody
+ * touches the browser. Both arms idle
+ * at the same time (two browsers side by side, each its own process tree), so machine drift hits them
+ * alike; an idle browser uses a fraction of one core, so the two barely compete.
+ *
+ * Counted during the window, on every tab: timers installed and fired (DevTools instrumentation
+ * breakpoints `setTimeout`/`setInterval`/`requestAnimationFrame` and their callbacks, attributed to the
+ * extension when the script on top of the stack is a chrome-extension:// script), and the extension's
+ * service worker starting and stopping (browser target events; nothing attaches to the worker, so it
+ * is free to stop as it would for a person).
+ */
+import { delay, type Browser, type Session } from '../cdp';
+import { launchArm, type Arm, type ArmBrowser } from '../extension';
+import { BRISK, Input } from '../input';
+import { summarize, type Summary } from '../stats';
+import { treeCpuMs, treeCpuMsByKind } from '../proc';
+
+const TABS = ['/menubar/', '/form/', '/spa/'] as const;
+/** After the last interaction and before the window: content batches flushed, pointer segments closed. */
+const SETTLE_MS = 5_000;
+const TIMER_EVENTS = [
+  'setTimeout',
+  'setInterval',
+  'requestAnimationFrame',
+  'setTimeout.callback',
+  'setInterval.callback',
+  'requestAnimationFrame.callback',
+] as const;
+
+export interface TimerCounts {
+  /** installs: setTimeout/setInterval/requestAnimationFrame calls; fires: their callbacks running. */
+  extension: { installs: number; fires: number; stacks: string[] };
+  page: { installs: number; fires: number };
+}
+
+export interface IdleArmRun {
+  arm: Arm;
+  cpuMs: number;
+  /** The same CPU time per Chromium process kind (browser, renderer, extension, utility:…). */
+  cpuMsByKind: Record<string, number>;
+  timers: TimerCounts;
+  worker?: {
+    runningAtStart: boolean;
+    starts: number;
+    stops: number;
+    /** Seconds into the window at which the worker stopped (it idles out ~30 s after its last event). */
+    stoppedAtS: number[];
+    alarmsAfter: { name: string; inS: number; periodInMinutes?: number }[];
+    modeAfter: string;
+    /** Events stored between the upload before the window and the end of it (should be 0). */
+    eventsStored: number;
+  };
+}
+
+export interface IdleRep {
+  rep: number;
+  windowS: number;
+  with: IdleArmRun;
+  without: IdleArmRun;
+  ratio: number;
+}
+
+export interface IdleResult {
+  windowS: number;
+  reps: IdleRep[];
+  ratio: Summary;
+  cpuMsPerMinWith: Summary;
+  cpuMsPerMinWithout: Summary;
+  extensionTimerInstalls: Summary;
+  extensionTimerFires: Summary;
+  workerStarts: Summary;
+}
+
+interface Prepared {
+  ab: ArmBrowser;
+  sessions: Session[];
+  /** Stored-event counter after the upload that precedes the window. */
+  storedBefore: number;
+}
+
+async function prepare(arm: Arm, baseUrl: string): Promise<Prepared> {
+  const ab = await launchArm(arm);
+  try {
+    const sessions: Session[] = [];
+    let storedBefore = 0;
+    for (const path of TABS) {
+      const page = await ab.browser.newPage(baseUrl + path);
+      sessions.push(page.session);
+      await delay(400);
+      // A little use, as a person leaves tabs behind: clicks, a few keys, pointer movement.
+      const i = new Input(page.session, BRISK);
+      await i.moveTo({ x: 300, y: 200 });
+      await i.clickAt({ x: 640, y: 120 });
+      await i.press('Tab', 'Tab');
+      await i.moveTo({ x: 500, y: 400 });
+    }
+    if (ab.ext) {
+      // Steady idle: what was captured is uploaded first (that upload is the one piece of work idle
+      // tabs still owe), then the options page, a renderer of its own, is closed.
+      await delay(1_000);
+      await ab.ext.storedSettled();
+      storedBefore = (await ab.ext.uploadAll()).outbox.nextSeq - 1;
+      await ab.ext.closePage();
+    }
+    return { ab, sessions, storedBefore };
+  } catch (err) {
+    await ab.browser.close();
+    throw err;
+  }
+}
+
+/** Count timer instrumentation on one tab until the returned stop function is called. */
+async function countTimers(s: Session, into: TimerCounts): Promise<() => Promise<void>> {
+  const scriptUrls = new Map<string, string>();
+  const offParsed = s.on('Debugger.scriptParsed', (p) => scriptUrls.set(String(p.scriptId), String(p.url ?? '')));
+  const offPaused = s.on('Debugger.paused', (p) => {
+    const data = (p.data ?? {}) as { eventName?: string };
+    const name = String(data.eventName ?? '').replace(/^instrumentation:/, '');
+    const frames = (p.callFrames ?? []) as { url?: string; functionName?: string; location?: { scriptId?: string } }[];
+    const urls = frames.map((f) => f.url || scriptUrls.get(String(f.location?.scriptId)) || '');
+    const fromExtension = urls.some((u) => u.startsWith('chrome-extension://'));
+    const fires = name.endsWith('.callback');
+    if (fromExtension) {
+      if (fires) into.extension.fires++;
+      else into.extension.installs++;
+      if (into.extension.stacks.length < 5) into.extension.stacks.push(`${name}: ${frames.slice(0, 4).map((f) => f.functionName || '(anonymous)').join(' < ')}`);
+    } else if (fires) into.page.fires++;
+    else into.page.installs++;
+    void s.send('Debugger.resume').catch(() => undefined);
+  });
+  await s.send('Debugger.enable');
+  for (const eventName of TIMER_EVENTS) await s.send('EventBreakpoints.setInstrumentationBreakpoint', { eventName });
+  return async () => {
+    offParsed();
+    offPaused();
+    await s.send('Debugger.disable').catch(() => undefined);
+  };
+}
+
+interface WorkerWatch {
+  running: boolean;
+  starts: number;
+  stops: number;
+  stoppedAt: number[];
+  off(): void;
+}
+
+/** Watch the extension's service worker through browser target events (without attaching to it). */
+async function watchWorker(browser: Browser): Promise<WorkerWatch> {
+  const isWorker = (t: { type?: unknown; url?: unknown }) => t.type === 'service_worker' && String(t.url).startsWith('chrome-extension://');
+  const ids = new Set((await browser.targets()).filter(isWorker).map((t) => t.targetId));
+  const w: WorkerWatch = { running: ids.size > 0, starts: 0, stops: 0, stoppedAt: [], off: () => undefined };
+  const offCreated = browser.cdp.on('Target.targetCreated', (p) => {
+    const info = p.targetInfo as { targetId: string; type: string; url: string };
+    if (!isWorker(info)) return;
+    ids.add(info.targetId);
+    w.starts++;
+  });
+  const offDestroyed = browser.cdp.on('Target.targetDestroyed', (p) => {
+    if (!ids.delete(String(p.targetId))) return;
+    w.stops++;
+    w.stoppedAt.push(Date.now());
+  });
+  w.off = () => {
+    offCreated();
+    offDestroyed();
+  };
+  return w;
+}
+
+async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmRun[]> {
+  const timers = prepared.map<TimerCounts>(() => ({ extension: { installs: 0, fires: 0, stacks: [] }, page: { installs: 0, fires: 0 } }));
+  const stops: (() => Promise<void>)[] = [];
+  for (const [i, p] of prepared.entries()) for (const s of p.sessions) stops.push(await countTimers(s, timers[i]!));
+  const watches = await Promise.all(prepared.map((p) => (p.ab.ext ? watchWorker(p.ab.browser) : Promise.resolve(undefined))));
+  const runningAtStart = watches.map((w) => w?.running ?? false);
+  const cpu0 = prepared.map((p) => treeCpuMs(p.ab.browser.pid));
+  const kinds0 = prepared.map((p) => treeCpuMsByKind(p.ab.browser.pid));
+  const t0 = Date.now();
+  await delay(windowMs);
+  const cpu1 = prepared.map((p) => treeCpuMs(p.ab.browser.pid));
+  const kinds1 = prepared.map((p) => treeCpuMsByKind(p.ab.browser.pid));
+  for (const w of watches) w?.off();
+  for (const stop of stops) await stop();
+  const out: IdleArmRun[] = [];
+  for (const [i, p] of prepared.entries()) {
+    const byKind = Object.fromEntries(
+      Object.entries(kinds1[i]!).map(([k, ms]) => [k, Math.round((ms - (kinds0[i]![k] ?? 0)) * 10) / 10]),
+    );
+    const run: IdleArmRun = { arm: p.ab.arm, cpuMs: cpu1[i]! - cpu0[i]!, cpuMsByKind: byKind, timers: timers[i]! };
+    const w = watches[i];
+    if (p.ab.ext && w) {
+      // After the window: this opens the options page, which wakes the worker; nothing is measured now.
+      const now = Date.now();
+      const alarms = await p.ab.ext.alarms();
+      const status = await p.ab.ext.status();
+      run.worker = {
+        runningAtStart: runningAtStart[i]!,
+        starts: w.starts,
+        stops: w.stops,
+        stoppedAtS: w.stoppedAt.map((t) => Math.round((t - t0) / 100) / 10),
+        alarmsAfter: alarms.map((a) => ({ name: a.name, inS: Math.round((a.scheduledTime - now) / 1000), ...(a.periodInMinutes ? { periodInMinutes: a.periodInMinutes } : {}) })),
+        modeAfter: status.mode,
+        eventsStored: status.outbox.nextSeq - 1 - p.storedBefore,
+      };
+    }
+    out.push(run);
+  }
+  return out;
+}
+
+export async function runIdle(opts: { reps: number; windowS: number; baseUrl: string; log: (s: string) => void }): Promise<IdleResult> {
+  const reps: IdleRep[] = [];
+  for (let rep = 0; rep < opts.reps; rep++) {
+    const prepared: Prepared[] = [];
+    try {
+      // Launch one after the other (start-up is busy), then idle side by side.
+      for (const arm of rep % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) prepared.push(await prepare(arm, opts.baseUrl));
+      await delay(SETTLE_MS);
+      const runs = await measure(prepared, opts.windowS * 1000);
+      const w = runs.find((r) => r.arm === 'with')!;
+      const wo = runs.find((r) => r.arm === 'without')!;
+      reps.push({ rep, windowS: opts.windowS, with: w, without: wo, ratio: w.cpuMs / wo.cpuMs });
+      opts.log(
+        `  idle rep ${rep + 1}/${opts.reps} (${opts.windowS} s): CPU with ${w.cpuMs.toFixed(0)} ms, without ${wo.cpuMs.toFixed(0)} ms; ` +
+          `extension timers ${w.timers.extension.installs} set/${w.timers.extension.fires} fired; worker starts ${w.worker?.starts ?? '?'}, stops ${w.worker?.stops ?? '?'}; ` +
+          `events stored ${w.worker?.eventsStored ?? '?'}\n    CPU ms by process, with: ${JSON.stringify(w.cpuMsByKind)}\n    without: ${JSON.stringify(wo.cpuMsByKind)}`,
+      );
+    } finally {
+      await Promise.all(prepared.map((p) => p.ab.browser.close()));
+    }
+  }
+  const perMin = (ms: number) => (ms / opts.windowS) * 60;
+  return {
+    windowS: opts.windowS,
+    reps,
+    ratio: summarize(reps.map((r) => r.ratio)),
+    cpuMsPerMinWith: summarize(reps.map((r) => perMin(r.with.cpuMs))),
+    cpuMsPerMinWithout: summarize(reps.map((r) => perMin(r.without.cpuMs))),
+    extensionTimerInstalls: summarize(reps.map((r) => r.with.timers.extension.installs)),
+    extensionTimerFires: summarize(reps.map((r) => r.with.timers.extension.fires)),
+    workerStarts: summarize(reps.map((r) => r.with.worker?.starts ?? Number.NaN)),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * After an install or an update (a reload counts as one), the tabs already open run no content script,
+ * or the previous version's, which is orphaned: it notices and goes quiet by itself (WXT's content script
+ * context). Injecting the current content script into those tabs lets the new version capture at once,
+ * instead of only after each tab is reloaded. Needs the `scripting` permission (host access comes from
+ * `host_permissions`); browsers without `scripting` simply capture from the next page load.
+ */
+import { browser } from 'wxt/browser';
+import type { ScriptPublicPath } from 'wxt/utils/inject-script';
+
+/**
+ * Set in a page's content-script world before the injected script runs: the document was loaded before
+ * this script, so it must not report a page load of its own (a replay would reload the page there).
+ */
+export const LATE_START_FLAG = '__workflowCaptureLateStart';
+
+/** Only web pages are captured (see lib/messaging/sender.ts); other schemes are not worth a try. */
+const CAPTURED_URLS = ['http://*/*', 'https://*/*'];
+
+/** The content script files the manifest declares, as `scripting.executeScript` wants them. */
+export function contentScriptFiles(manifest: { content_scripts?: { js?: string[] }[] }): ScriptPublicPath[] {
+  const files = (manifest.content_scripts ?? []).flatMap((cs) => cs.js ?? []);
+  return [...new Set(files)].map((f) => (f.startsWith('/') ? f : `/${f}`) as ScriptPublicPath);
+}
+
+export interface InjectReport {
+  tabs: number;
+  injected: number;
+}
+
+export async function injectIntoOpenTabs(): Promise<InjectReport> {
+  const scripting = (browser as { scripting?: typeof browser.scripting }).scripting;
+  const files = contentScriptFiles(browser.runtime.getManifest() as { content_scripts?: { js?: string[] }[] });
+  const report: InjectReport = { tabs: 0, injected: 0 };
+  if (!scripting?.executeScript || files.length === 0) return report;
+  const tabs = await browser.tabs.query({ url: CAPTURED_URLS });
+  await Promise.all(
+    tabs.map(async (tab) => {
+      // A discarded tab has no document: it loads (with the content script) when it is next shown.
+      if (tab.id === undefined || tab.incognito || tab.discarded) return;
+      report.tabs++;
+      const target = { tabId: tab.id, allFrames: true };
+      try {
+        await scripting.executeScript({
+          target,
+          func: (flag: string) => {
+            (globalThis as Record<string, unknown>)[flag] = true;
+          },
+          args: [LATE_START_FLAG],
+        });
+        await scripting.executeScript({ target, files });
+        report.injected++;
+      } catch {
+        // A page the extension may not script (the Web Store, an error page): nothing to capture there.
+      }
+    }),
+  );
+  return report;
+}
