@@ -58,40 +58,29 @@ export function processTree(root: number): number[] {
   return out;
 }
 
-/** Nanoseconds on CPU of every thread of `pid` (/proc/<pid>/task/<tid>/schedstat), or undefined. */
-function threadsRunNs(pid: number): number | undefined {
+/** Milliseconds on CPU per thread of `pid` (/proc/<pid>/task/<tid>/schedstat, nanosecond resolution). */
+function threadCpuMs(pid: number): Map<number, number> | undefined {
   try {
-    let ns = 0;
+    const out = new Map<number, number>();
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const raw = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8');
-      ns += Number(raw.split(' ')[0]);
+      try {
+        out.set(Number(tid), Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+      } catch {
+        /* the thread just ended */
+      }
     }
-    return ns;
+    return out;
   } catch {
     return undefined;
   }
-}
-
-/**
- * CPU milliseconds used so far by `root` and its descendants. Per-thread scheduler statistics give
- * nanoseconds (an idle browser uses a few ms per second, below the 10 ms tick of /proc/<pid>/stat);
- * where they are missing, the tick counts of /proc/<pid>/stat (with reaped children) stand in.
- */
-export function treeCpuMs(root: number): number {
-  let ms = 0;
-  for (const pid of processTree(root)) {
-    const ns = threadsRunNs(pid);
-    if (ns !== undefined) ms += ns / 1e6;
-    else ms += ((readStat(pid)?.ticks ?? 0) * 1000) / clockTicks();
-  }
-  return ms;
 }
 
 /** What a Chromium process is, from its command line: browser, renderer, extension, gpu, utility:<service>, … */
 export function processKind(pid: number): string {
   let args: string[];
   try {
-    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    // Chromium rewrites the command line of its children as one space-separated string.
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
   } catch {
     return 'gone';
   }
@@ -103,14 +92,59 @@ export function processKind(pid: number): string {
   return type;
 }
 
-/** CPU milliseconds so far per process kind in the tree of `root` (see treeCpuMs). */
-export function treeCpuMsByKind(root: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const pid of processTree(root)) {
-    const ns = threadsRunNs(pid);
-    const ms = ns !== undefined ? ns / 1e6 : ((readStat(pid)?.ticks ?? 0) * 1000) / clockTicks();
-    const kind = processKind(pid);
-    out[kind] = (out[kind] ?? 0) + ms;
+/**
+ * CPU time of a process tree over a window, sampled every `intervalMs` per thread (an idle browser uses
+ * a few ms per second, below the 10 ms tick of /proc/<pid>/stat). A thread or process that ends during
+ * the window keeps what it used up to its last sample (a plain before/after difference would lose its
+ * whole lifetime); one born in the window counts from zero.
+ */
+export class TreeCpuSampler {
+  private readonly seen = new Map<string, { kind: string; first: number; last: number }>();
+  private readonly kinds = new Map<number, string>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly root: number,
+    private readonly intervalMs = 500,
+  ) {}
+
+  private scan(atStart: boolean): void {
+    for (const pid of processTree(this.root)) {
+      let kind = this.kinds.get(pid);
+      if (kind === undefined) this.kinds.set(pid, (kind = processKind(pid)));
+      const threads = threadCpuMs(pid);
+      const st = threads ? undefined : readStat(pid);
+      const samples: [string, number][] = threads
+        ? [...threads].map(([tid, ms]) => [`${pid}/${tid}`, ms])
+        : st
+          ? [[`${pid}`, (st.ticks * 1000) / clockTicks()]]
+          : [];
+      for (const [key, ms] of samples) {
+        const entry = this.seen.get(key);
+        if (entry) entry.last = ms;
+        else this.seen.set(key, { kind, first: atStart ? ms : 0, last: ms });
+      }
+    }
   }
-  return out;
+
+  start(): this {
+    this.scan(true);
+    this.timer = setInterval(() => this.scan(false), this.intervalMs);
+    return this;
+  }
+
+  /** Stop; CPU ms used in the window, in total and per process kind. */
+  stop(): { totalMs: number; byKind: Record<string, number> } {
+    clearInterval(this.timer);
+    this.scan(false);
+    const byKind: Record<string, number> = {};
+    let totalMs = 0;
+    for (const e of this.seen.values()) {
+      const d = e.last - e.first;
+      totalMs += d;
+      byKind[e.kind] = (byKind[e.kind] ?? 0) + d;
+    }
+    for (const k of Object.keys(byKind)) byKind[k] = Math.round(byKind[k]! * 10) / 10;
+    return { totalMs, byKind };
+  }
 }

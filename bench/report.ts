@@ -169,6 +169,15 @@ export function buildRows(r: Results): Row[] {
       reference: '',
       verdict: verdict(idle.extensionTimerInstalls.max === 0 && idle.extensionTimerFires.max === 0),
     });
+    const types = [...new Set(idle.reps.flatMap((rep) => rep.with.worker?.eventsStoredTypes ?? []))];
+    rows.push({
+      area: 'Idle',
+      metric: 'Events captured while nobody touched the browser',
+      result: `${fmt(idle.eventsStored, 0)}${types.length ? ` (${types.join(', ')})` : ''}`,
+      target: '0',
+      reference: '',
+      verdict: verdict(idle.eventsStored.max === 0),
+    });
     const alarms = [...new Set(idle.reps.flatMap((rep) => rep.with.worker?.alarmsAfter.map((a) => `${a.name}${a.periodInMinutes ? ` every ${a.periodInMinutes} min` : ` in ${a.inS} s`}`) ?? []))];
     const stops = idle.reps.map((rep) => rep.with.worker?.stoppedAtS.join('/') || '-').join(', ');
     rows.push({

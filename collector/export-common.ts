@@ -218,6 +218,43 @@ export function isPageLoad(event: CaptureEvent): boolean {
   return event.kind === 'load' || event.kind === 'reload' || (event.kind === 'traverse' && event.viewport !== undefined);
 }
 
+/**
+ * A tab's events in the order they happened. Each frame's content script sends its own batches, so seq
+ * (the order the background stored them in) can put a child frame's click before the parent's earlier
+ * one; each frame's own events keep their seq order and frames are interleaved by time.
+ */
+export function inTimeOrder<T>(items: readonly T[], eventOf: (item: T) => CaptureEvent): T[] {
+  const queues = new Map<string, T[]>();
+  for (const item of items) {
+    const e = eventOf(item);
+    const key = `${e.frame}\u0000${(e.framePath ?? []).join('.')}`;
+    let queue = queues.get(key);
+    if (!queue) queues.set(key, (queue = []));
+    queue.push(item);
+  }
+  if (queues.size <= 1) return [...items];
+  const lists = [...queues.values()];
+  const heads = lists.map(() => 0);
+  const out: T[] = [];
+  for (;;) {
+    let best = -1;
+    for (let q = 0; q < lists.length; q++) {
+      const item = lists[q]![heads[q]!];
+      if (item === undefined) continue;
+      if (best < 0) {
+        best = q;
+        continue;
+      }
+      const a = eventOf(item);
+      const b = eventOf(lists[best]![heads[best]!]!);
+      if (a.ts < b.ts || (a.ts === b.ts && a.seq < b.seq)) best = q;
+    }
+    if (best < 0) return out;
+    out.push(lists[best]![heads[best]!]!);
+    heads[best]!++;
+  }
+}
+
 /** Splits events (already ordered by install and seq) into per-tab streams, keeping seq order. */
 export function groupByInstallAndTab<T extends { installId: string; event: CaptureEvent }>(rows: readonly T[]): T[][] {
   const groups = new Map<string, T[]>();

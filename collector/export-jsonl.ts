@@ -6,7 +6,7 @@
  */
 import type { CaptureEvent, Modifiers, Target } from '../lib/schema/event';
 import { NAVIGATION_CAUSE_WINDOW_MS } from './constants';
-import { analyseEdits, groupByInstallAndTab } from './export-common';
+import { analyseEdits, groupByInstallAndTab, inTimeOrder } from './export-common';
 import { safeSelectors } from './sanitize';
 
 export interface ActionTarget {
@@ -201,12 +201,14 @@ function canCauseNavigation(event: CaptureEvent): boolean {
 }
 
 /**
- * Where a record goes in the output: its event's seq, except for a field value reported after the
- * action keys that followed its typing (see EditAnalysis.typedBy), which goes where the typing ended.
+ * Where a record goes in the output: when its event happened (ts, then seq), except for a field value
+ * reported after the action keys that followed its typing (see EditAnalysis.typedBy), which goes where
+ * the typing ended.
  */
-const orderOf = new WeakMap<ActionRecord, number>();
+const orderOf = new WeakMap<ActionRecord, [number, number]>();
 
-function tabRecords(rows: ReadonlyArray<{ installId: string; event: CaptureEvent }>): ActionRecord[] {
+function tabRecords(tabRows: ReadonlyArray<{ installId: string; event: CaptureEvent }>): ActionRecord[] {
+  const rows = inTimeOrder(tabRows, (row) => row.event);
   const skip = analyseEdits(rows.map((row) => row.event));
   const records: ActionRecord[] = [];
   let cause: ActionRecord | undefined;
@@ -230,7 +232,7 @@ function tabRecords(rows: ReadonlyArray<{ installId: string; event: CaptureEvent
     }
     if (record) {
       const typedBy = skip.typedBy.get(event.id);
-      orderOf.set(record, typedBy ? typedBy.seq + 0.5 : event.seq);
+      orderOf.set(record, typedBy ? [typedBy.ts, typedBy.seq + 0.5] : [event.ts, event.seq]);
       records.push(record);
     }
   }
@@ -238,13 +240,19 @@ function tabRecords(rows: ReadonlyArray<{ installId: string; event: CaptureEvent
 }
 
 /**
- * `rows` ordered by install and seq; records come back in the same order, except that a field's value
- * comes where its typing ended (before the Enter or Tab that followed it) even when it was reported later.
+ * `rows` ordered by install and seq. Records come back by install, then in the order things happened:
+ * by time (the frames of a tab, and the tabs, interleaved as they happened), and a field's value where
+ * its typing ended (before the Enter or Tab that followed it) even when it was reported later.
  */
 export function buildActionRecords(rows: ReadonlyArray<{ installId: string; event: CaptureEvent }>): ActionRecord[] {
   const records = groupByInstallAndTab(rows).flatMap(tabRecords);
-  const order = (r: ActionRecord) => orderOf.get(r) ?? r.seq;
-  return records.sort((a, b) => (a.installId < b.installId ? -1 : a.installId > b.installId ? 1 : order(a) - order(b)));
+  const order = (r: ActionRecord) => orderOf.get(r) ?? [r.ts, r.seq];
+  return records.sort((a, b) => {
+    if (a.installId !== b.installId) return a.installId < b.installId ? -1 : 1;
+    const [ta, sa] = order(a);
+    const [tb, sb] = order(b);
+    return ta - tb || sa - sb;
+  });
 }
 
 export function* actionRecordsNdjson(records: readonly ActionRecord[]): Generator<string> {

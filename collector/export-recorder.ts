@@ -5,7 +5,7 @@
  */
 import type { CaptureEvent, Modifiers } from '../lib/schema/event';
 import { DUPLICATE_CLICK_WINDOW_MS, FALLBACK_VIEWPORT, NAVIGATION_CAUSE_WINDOW_MS } from './constants';
-import { analyseEdits, isPageLoad, isToggleOrFile, isTopFrame, MODIFIER_KEYS, sameSelectors } from './export-common';
+import { analyseEdits, inTimeOrder, isPageLoad, isToggleOrFile, isTopFrame, MODIFIER_KEYS, sameSelectors } from './export-common';
 import { safeSelectors } from './sanitize';
 
 type Selectors = string[][];
@@ -162,7 +162,8 @@ export interface RecorderOptions {
 }
 
 /** `events` must be one tab's events in seq order. */
-export function buildRecorderFlow(events: readonly CaptureEvent[], options: RecorderOptions): RecorderFlow {
+export function buildRecorderFlow(tabEvents: readonly CaptureEvent[], options: RecorderOptions): RecorderFlow {
+  const events = inTimeOrder(tabEvents, (e) => e);
   const steps = new StepList();
   const first = events[0];
   if (first === undefined) return { title: options.title, steps: [] };

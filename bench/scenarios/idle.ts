@@ -14,7 +14,7 @@ import { delay, type Browser, type Session } from '../cdp';
 import { launchArm, type Arm, type ArmBrowser } from '../extension';
 import { BRISK, Input } from '../input';
 import { summarize, type Summary } from '../stats';
-import { treeCpuMs, treeCpuMsByKind } from '../proc';
+import { TreeCpuSampler } from '../proc';
 
 const TABS = ['/menubar/', '/form/', '/spa/'] as const;
 /** After the last interaction and before the window: content batches flushed, pointer segments closed. */
@@ -48,8 +48,9 @@ export interface IdleArmRun {
     stoppedAtS: number[];
     alarmsAfter: { name: string; inS: number; periodInMinutes?: number }[];
     modeAfter: string;
-    /** Events stored between the upload before the window and the end of it (should be 0). */
+    /** Events stored between the upload before the window and the end of it (should be 0), and their types. */
     eventsStored: number;
+    eventsStoredTypes: string[];
   };
 }
 
@@ -70,6 +71,7 @@ export interface IdleResult {
   extensionTimerInstalls: Summary;
   extensionTimerFires: Summary;
   workerStarts: Summary;
+  eventsStored: Summary;
 }
 
 interface Prepared {
@@ -175,26 +177,23 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
   for (const [i, p] of prepared.entries()) for (const s of p.sessions) stops.push(await countTimers(s, timers[i]!));
   const watches = await Promise.all(prepared.map((p) => (p.ab.ext ? watchWorker(p.ab.browser) : Promise.resolve(undefined))));
   const runningAtStart = watches.map((w) => w?.running ?? false);
-  const cpu0 = prepared.map((p) => treeCpuMs(p.ab.browser.pid));
-  const kinds0 = prepared.map((p) => treeCpuMsByKind(p.ab.browser.pid));
+  const samplers = prepared.map((p) => new TreeCpuSampler(p.ab.browser.pid).start());
   const t0 = Date.now();
   await delay(windowMs);
-  const cpu1 = prepared.map((p) => treeCpuMs(p.ab.browser.pid));
-  const kinds1 = prepared.map((p) => treeCpuMsByKind(p.ab.browser.pid));
+  const cpu = samplers.map((s) => s.stop());
   for (const w of watches) w?.off();
   for (const stop of stops) await stop();
   const out: IdleArmRun[] = [];
   for (const [i, p] of prepared.entries()) {
-    const byKind = Object.fromEntries(
-      Object.entries(kinds1[i]!).map(([k, ms]) => [k, Math.round((ms - (kinds0[i]![k] ?? 0)) * 10) / 10]),
-    );
-    const run: IdleArmRun = { arm: p.ab.arm, cpuMs: cpu1[i]! - cpu0[i]!, cpuMsByKind: byKind, timers: timers[i]! };
+    const run: IdleArmRun = { arm: p.ab.arm, cpuMs: cpu[i]!.totalMs, cpuMsByKind: cpu[i]!.byKind, timers: timers[i]! };
     const w = watches[i];
     if (p.ab.ext && w) {
       // After the window: this opens the options page, which wakes the worker; nothing is measured now.
       const now = Date.now();
       const alarms = await p.ab.ext.alarms();
       const status = await p.ab.ext.status();
+      const eventsStored = status.outbox.nextSeq - 1 - p.storedBefore;
+      const pending = eventsStored > 0 ? await p.ab.ext.send<{ events?: { type: string; state?: string }[] }>({ kind: 'pending-events', limit: Math.min(eventsStored, 50) }) : {};
       run.worker = {
         runningAtStart: runningAtStart[i]!,
         starts: w.starts,
@@ -202,7 +201,8 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
         stoppedAtS: w.stoppedAt.map((t) => Math.round((t - t0) / 100) / 10),
         alarmsAfter: alarms.map((a) => ({ name: a.name, inS: Math.round((a.scheduledTime - now) / 1000), ...(a.periodInMinutes ? { periodInMinutes: a.periodInMinutes } : {}) })),
         modeAfter: status.mode,
-        eventsStored: status.outbox.nextSeq - 1 - p.storedBefore,
+        eventsStored,
+        eventsStoredTypes: (pending.events ?? []).map((e) => (e.state ? `${e.type}:${e.state}` : e.type)),
       };
     }
     out.push(run);
@@ -225,7 +225,7 @@ export async function runIdle(opts: { reps: number; windowS: number; baseUrl: st
       opts.log(
         `  idle rep ${rep + 1}/${opts.reps} (${opts.windowS} s): CPU with ${w.cpuMs.toFixed(0)} ms, without ${wo.cpuMs.toFixed(0)} ms; ` +
           `extension timers ${w.timers.extension.installs} set/${w.timers.extension.fires} fired; worker starts ${w.worker?.starts ?? '?'}, stops ${w.worker?.stops ?? '?'}; ` +
-          `events stored ${w.worker?.eventsStored ?? '?'}\n    CPU ms by process, with: ${JSON.stringify(w.cpuMsByKind)}\n    without: ${JSON.stringify(wo.cpuMsByKind)}`,
+          `events stored ${w.worker?.eventsStored ?? '?'} ${JSON.stringify(w.worker?.eventsStoredTypes ?? [])}\n    CPU ms by process, with: ${JSON.stringify(w.cpuMsByKind)}\n    without: ${JSON.stringify(wo.cpuMsByKind)}`,
       );
     } finally {
       await Promise.all(prepared.map((p) => p.ab.browser.close()));
@@ -241,5 +241,6 @@ export async function runIdle(opts: { reps: number; windowS: number; baseUrl: st
     extensionTimerInstalls: summarize(reps.map((r) => r.with.timers.extension.installs)),
     extensionTimerFires: summarize(reps.map((r) => r.with.timers.extension.fires)),
     workerStarts: summarize(reps.map((r) => r.with.worker?.starts ?? Number.NaN)),
+    eventsStored: summarize(reps.map((r) => r.with.worker?.eventsStored ?? Number.NaN)),
   };
 }

@@ -3,7 +3,7 @@
  * and the batcher, with one combined teardown (pause, opt-out, site exclusion, extension reload).
  */
 import { describeTarget, framePath } from '../describe';
-import { redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
+import { holdsPrivateText, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
@@ -53,13 +53,15 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     batcher,
     on: (s) => signals.has(s),
     redactText,
-    isMasked: (el) => targetPrivacy(el, extra).masked,
+    isMasked: (el) => targetPrivacy(el, extra).masked || holdsPrivateText(el, extra),
     inspect(el) {
       if (!el) return undefined;
       const privacy = targetPrivacy(el, extra);
       if (privacy.neverCaptured) return undefined;
-      const { masked } = privacy;
-      return { el, masked, ignored: privacy.level === 'ignore', target: describeTarget(el, { masked, redact: redactText }) };
+      // An ordinary element whose content holds masked or blocked text is described without that text.
+      const masked = privacy.masked || holdsPrivateText(el, extra);
+      const target = describeTarget(el, { masked, redact: redactText, isSensitive: (field) => targetPrivacy(field, extra).masked });
+      return { el, masked, ignored: privacy.level === 'ignore', target };
     },
     emit(draft, emitOpts) {
       const event = {

@@ -50,6 +50,11 @@ export interface SelectorOptions {
    * used in a selector only if redaction leaves it unchanged, so no selector carries personal data.
    */
   redact?: (s: string) => string;
+  /**
+   * The privacy module's "is this field sensitive". The value of a sensitive field must not influence
+   * anything, not even whether a text selector is written (that would be a one-bit oracle on a secret).
+   */
+  isSensitive?: (field: Element) => boolean;
 }
 
 /** Test-id attributes, most common first (the Recorder's list). */
@@ -74,8 +79,13 @@ const MAX_ARIA_NAME = 80;
 const MAX_TEXT = 64;
 /** Elements visited while looking for open shadow roots. */
 const MAX_WALK = 10_000;
-/** Same-role elements whose names are compared for the aria uniqueness check. */
+/** Same-role elements whose names are computed for the aria uniqueness check. */
 const MAX_ARIA_CANDIDATES = 1_500;
+/**
+ * Elements that could have the role looked at, at most, for the aria uniqueness check (most are ruled
+ * out by attributes alone). Beyond that (a grid of thousands of cells) the element gets no aria selector.
+ */
+const MAX_ARIA_SCAN = 6_000;
 /** Largest text of one root scanned for the text uniqueness check. */
 const MAX_ROOT_TEXT = 2_000_000;
 /** Most parts in one chain (schema limit). */
@@ -131,6 +141,7 @@ class Context {
   constructor(
     readonly el: Element,
     readonly safe: Safe,
+    readonly sensitive: (field: Element) => boolean = () => false,
   ) {
     this.doc = el.ownerDocument;
   }
@@ -456,7 +467,8 @@ function ignoredByAX(c: Element): boolean {
 function ariaUnique(el: Element, role: string, name: string, domName: string, ctx: Context): boolean {
   const implicit = IMPLICIT_CANDIDATES[role];
   const sel = `[role~=${cssString(role)}]${implicit ? `,${implicit}` : ''}`;
-  let checked = 0;
+  let scanned = 0;
+  let computed = 0;
   for (const root of ctx.roots().roots) {
     let list: NodeListOf<Element>;
     try {
@@ -464,17 +476,29 @@ function ariaUnique(el: Element, role: string, name: string, domName: string, ct
     } catch {
       return false;
     }
+    scanned += list.length;
+    if (scanned > MAX_ARIA_SCAN) return false;
     for (const c of list) {
       if (c === el) continue;
-      if (++checked > MAX_ARIA_CANDIDATES) return false;
+      // Cheapest first: a different aria-label settles it (it wins over everything but labelledby).
+      if (labelledOtherwise(c, name)) continue;
       if (roleOf(c) !== role) continue;
       if (cannotHaveName(c, name, domName)) continue;
+      if (++computed > MAX_ARIA_CANDIDATES) return false;
       if (accessibleName(c) !== name) continue;
       if (ignoredByAX(c)) continue;
       return false;
     }
   }
   return true;
+}
+
+/** `c` is named by an aria-label (and no aria-labelledby) other than `name`. */
+function labelledOtherwise(c: Element, name: string): boolean {
+  const label = c.getAttribute('aria-label');
+  if (label === null || c.hasAttribute('aria-labelledby')) return false;
+  const collapsed = collapse(label);
+  return collapsed !== '' && collapsed !== name;
 }
 
 /** `aria/Name[role="button"]` when the element has a short name and Chrome role and is unique by them. */
@@ -545,7 +569,7 @@ function textSelector(el: Element, ctx: Context): string | undefined {
     try {
       for (const f of root.querySelectorAll('input:not([type="password" i]),textarea,select')) {
         const value = (f as HTMLInputElement).value;
-        if (typeof value === 'string' && value.includes(raw)) return undefined;
+        if (typeof value === 'string' && value.includes(raw) && !ctx.sensitive(f)) return undefined;
       }
     } catch {
       return undefined;
@@ -580,7 +604,7 @@ function pierceSelector(el: Element, inner: string, ctx: Context): string | unde
 export function selectorsFor(el: Element, opts: SelectorOptions = {}): string[][] {
   const redact = opts.redact;
   const safe: Safe = redact ? (s) => redact(s) === s : () => true;
-  const ctx = new Context(el, safe);
+  const ctx = new Context(el, safe, opts.isSensitive);
   const masked = opts.masked === true;
   const out: string[][] = [];
 

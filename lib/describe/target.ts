@@ -17,6 +17,8 @@ import { TEST_ID_ATTRIBUTES, selectorsFor } from './selectors';
 export interface DescribeOptions {
   masked: boolean;
   redact: (s: string) => string;
+  /** Sensitive fields (injected like `redact`): their values never influence a selector. */
+  isSensitive?: (field: Element) => boolean;
 }
 
 const MAX_TAG = 64;
@@ -91,7 +93,7 @@ export function describeTarget(el: Element, opts: DescribeOptions): Target {
   }
   const target: Target = {
     tag: clip(el.localName || el.nodeName.toLowerCase(), MAX_TAG),
-    selectors: selectorsFor(el, { name: ariaName, masked, redact }),
+    selectors: selectorsFor(el, { name: ariaName, masked, redact, isSensitive: opts.isSensitive }),
     box: boxOf(el),
     masked,
   };

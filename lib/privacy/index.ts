@@ -26,11 +26,14 @@
  * 5. Keys: characters typed into editable fields are recorded as '[text]' (their content arrives only as
  *    the redacted value); named keys and Ctrl/Meta chords are kept; outside editable fields shortcuts are
  *    kept but digits become '[digit]'.
- * Markers are honoured across shadow-root hosts and same-origin frames. When unsure, mask.
+ * Markers are honoured across shadow-root hosts and same-origin frames, and an element whose content
+ * holds masked or blocked text (`holdsPrivateText`) is described like a masked one: its name and text
+ * selector would otherwise carry that text. When unsure, mask.
  */
 export {
   compileSelectors,
   composedParent,
+  hasMarkedDescendant,
   matchesAnySelector,
   privacyLevel,
   MARKER_ATTRIBUTES,
@@ -40,6 +43,7 @@ export {
 export {
   editingHost,
   fieldPrivacy,
+  holdsPrivateText,
   isHiddenInput,
   isNeverCaptured,
   isSensitiveField,

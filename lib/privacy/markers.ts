@@ -254,3 +254,36 @@ export function privacyLevel(el: Element, extraSensitiveSelectors: readonly stri
     return 'block'; // A DOM we cannot read is a DOM we do not record.
   }
 }
+
+/** Elements that may carry a mask or block marker (each is confirmed with its own rank). */
+const MASK_OR_BLOCK_CANDIDATES = [
+  ...[...CLASS_MARKERS].filter(([, rank]) => rank >= MASK).map(([name]) => `.${name}`),
+  ...[...ATTRIBUTE_MARKERS.keys()].map((name) => `[${name}]`),
+].join(',');
+
+/**
+ * True when something under `el` (not `el` itself; its own open shadow root included) is masked or
+ * blocked by a marker or a policy selector. Text under such a node is private, so `el`'s name from
+ * content and its text selector must not be built from it. Never throws: a DOM we cannot read counts.
+ */
+export function hasMarkedDescendant(el: Element, extraSensitiveSelectors: readonly string[]): boolean {
+  try {
+    const roots: ParentNode[] = [el];
+    const shadow = (el as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
+    if (shadow) roots.push(shadow);
+    for (const root of roots) {
+      for (const m of Array.from(root.querySelectorAll(MASK_OR_BLOCK_CANDIDATES))) if (ownRank(m, []) >= MASK) return true;
+      for (const sel of extraSensitiveSelectors) {
+        if (selectorValidity.get(sel) === false || !isValidSelector(sel)) continue;
+        try {
+          if (root.querySelector(sel)) return true;
+        } catch {
+          remember(sel, false);
+        }
+      }
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}

@@ -16,7 +16,7 @@
  * Stickiness lives in a module WeakSet of the content script's isolated world: nothing is written to the
  * page's DOM, so the page can neither see nor clear it.
  */
-import { matchesAnySelector, privacyLevel, type PrivacyLevel } from './markers';
+import { hasMarkedDescendant, matchesAnySelector, privacyLevel, type PrivacyLevel } from './markers';
 import { focusedWithin } from './shadow';
 
 const sticky = new WeakSet<Element>();
@@ -35,7 +35,7 @@ export function markSensitive(el: Element): void {
 export function rememberPasswordFields(root: ParentNode): number {
   let found = 0;
   try {
-    for (const input of Array.from(root.querySelectorAll('input[type]'))) {
+    for (const input of Array.from(root.querySelectorAll('input[type*="password" i]'))) {
       if (inputType(input) === 'password') {
         sticky.add(input);
         found++;
@@ -403,4 +403,23 @@ export function targetPrivacy(el: Element, extra: readonly string[]): FieldPriva
     masked: own.masked || deep.masked,
     keysAndValues: own.keysAndValues && deep.keysAndValues,
   };
+}
+
+/**
+ * True when text under `el` may be private: a descendant carries a mask or block marker or matches a
+ * policy selector, or is a sensitive contenteditable. An element's accessible name (from content) and
+ * its Recorder text selector are built from that text — a click on a table row would otherwise carry
+ * the masked cell in its name — so such an element is described like a masked one.
+ */
+export function holdsPrivateText(el: Element, extra: readonly string[]): boolean {
+  if (hasMarkedDescendant(el, extra)) return true;
+  try {
+    for (const ce of Array.from(el.querySelectorAll('[contenteditable]'))) {
+      if ((ce.getAttribute('contenteditable') ?? '').trim().toLowerCase() === 'false') continue;
+      if (isSensitiveField(ce, extra)) return true;
+    }
+  } catch {
+    return true;
+  }
+  return false;
 }

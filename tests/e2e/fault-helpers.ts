@@ -12,19 +12,23 @@ import type { CaptureEvent } from '../../lib/schema/event';
 import { CHROMIUM, CHROMIUM_ARGS, COLLECTOR, DEV_BUILD, type CollectorClient, type ExtensionPages } from './fixtures';
 
 /**
- * Chromium with the development build, as `launchWithExtension` but able to reload it the way a
- * developer does: without Playwright's default `--disable-extensions`, and with developer mode on (else
- * Chromium disables the reloaded unpacked extension as "unsupportedDeveloperExtension").
+ * Chromium with the development build, as `launchWithExtension` but with two of Playwright's defaults
+ * undone where a test needs the browser's real behaviour:
+ * - `reloadable`: no `--disable-extensions` and developer mode on, so chrome.runtime.reload() brings the
+ *   extension back (else Chromium leaves it unloaded, or disables it as "unsupportedDeveloperExtension");
+ * - `bfcache`: no `--disable-back-forward-cache`.
  */
-export async function launchReloadable(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'wc-e2e-reload-'));
-  mkdirSync(path.join(userDataDir, 'Default'), { recursive: true });
-  writeFileSync(path.join(userDataDir, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
+export async function launchCustom(opts: { reloadable?: boolean; bfcache?: boolean }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'wc-e2e-custom-'));
+  if (opts.reloadable) {
+    mkdirSync(path.join(userDataDir, 'Default'), { recursive: true });
+    writeFileSync(path.join(userDataDir, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
+  }
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    ignoreDefaultArgs: ['--disable-extensions'],
+    ignoreDefaultArgs: [...(opts.reloadable ? ['--disable-extensions'] : []), ...(opts.bfcache ? ['--disable-back-forward-cache'] : [])],
     args: [...CHROMIUM_ARGS, `--disable-extensions-except=${DEV_BUILD}`, `--load-extension=${DEV_BUILD}`],
   });
   return {

@@ -17,7 +17,7 @@ import {
   expectAllTyped,
   expectIntact,
   lastValue,
-  launchReloadable,
+  launchCustom,
   onBatches,
   openForm,
   status,
@@ -79,37 +79,69 @@ test.describe('worker and browser faults', () => {
     await expectAllTyped({ ext, collector, installId, text: 'closing-now', value: null });
   });
 
-  test('back/forward cache: a page restored from it keeps capturing', async ({ context, ext, collector, installId }) => {
-    // The fixture server sends Cache-Control: no-store, which keeps pages out of the cache: serve these.
-    const form = `<!doctype html><html lang="en"><head><title>Cached form</title></head><body>
-      <label for="name">Full name</label><input id="name"><a id="next" href="/other">Other page</a></body></html>`;
-    await context.route('http://bfcache.test/**', (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: route.request().url().endsWith('/other') ? '<!doctype html><title>Other</title><p>Other page</p>' : form,
-      }),
-    );
-    const page = await context.newPage();
-    await page.goto('http://bfcache.test/form');
-    await page.waitForTimeout(400);
-    await page.click('#name');
-    await page.keyboard.type('first');
-    await page.evaluate(() => ((window as unknown as { beforeLeaving: boolean }).beforeLeaving = true));
-    await page.click('#next');
-    await page.waitForURL('**/other');
-    await page.waitForTimeout(300);
-    await page.goBack();
-    await page.waitForTimeout(300);
-    console.log(JSON.stringify(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as unknown as { notRestoredReasons: unknown }).notRestoredReasons)));
-    // The page's own state survived: it came back from the cache, not from a new load.
-    expect(await page.evaluate(() => (window as unknown as { beforeLeaving?: boolean }).beforeLeaving)).toBe(true);
-    await page.click('#name');
-    await page.keyboard.press('End');
-    await page.keyboard.type('second');
-    await page.keyboard.press('Tab');
-    const events = await expectAllTyped({ ext, collector, installId, text: 'firstsecond' });
-    expect(events.some((e) => e.type === 'navigation' && e.kind === 'traverse')).toBe(true);
+  test('back/forward cache: a page restored from it keeps capturing', async ({ collector }) => {
+    // Playwright turns the cache off by default, and the fixture server's Cache-Control: no-store would
+    // keep its pages out: a browser with the cache on, and pages served here.
+    const { context, close } = await launchCustom({ bfcache: true });
+    try {
+      await getServiceWorker(context);
+      const ext = new ExtensionPages(context, EXTENSION_ID);
+      let installId = '';
+      await expect.poll(async () => (installId = (await ext.installId()) ?? '')).not.toBe('');
+      await expect.poll(async () => (await ext.contentConfig())?.mode, { timeout: 20_000 }).toBe('recording');
+      const form = `<!doctype html><html lang="en"><head><title>Cached form</title></head><body>
+        <label for="name">Full name</label><input id="name"><a id="next" href="/other">Other page</a></body></html>`;
+      await context.route('http://bfcache.test/**', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'text/html; charset=utf-8',
+          body: route.request().url().endsWith('/other') ? '<!doctype html><title>Other</title><p>Other page</p>' : form,
+        }),
+      );
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto('http://bfcache.test/form');
+      await page.waitForTimeout(400);
+      await page.click('#name');
+      await page.keyboard.type('first');
+      await page.evaluate(() => ((window as unknown as { beforeLeaving: boolean }).beforeLeaving = true));
+      await page.click('#next');
+      await page.waitForURL('**/other');
+      await page.waitForTimeout(300);
+      // Not page.goBack(): it waits for a load event, and a page restored from the cache fires none.
+      await page.evaluate(() => setTimeout(() => history.back(), 0));
+      await expect.poll(() => page.url()).toMatch(/\/form$/);
+      await page.waitForTimeout(500);
+      const reasons = await page.evaluate(() => JSON.stringify((performance.getEntriesByType('navigation')[0] as unknown as { notRestoredReasons: unknown }).notRestoredReasons));
+      // The page's own state survived: it came back from the cache, not from a new load.
+      expect(await page.evaluate(() => (window as unknown as { beforeLeaving?: boolean }).beforeLeaving), `not restored: ${reasons}`).toBe(true);
+      await page.click('#name');
+      await page.keyboard.press('End');
+      await page.keyboard.type('second');
+      await page.keyboard.press('Tab');
+      {
+        const cdp = await context.newCDPSession(page);
+        const ctxs: { id: number; name: string; auxData?: { type?: string } }[] = [];
+        cdp.on('Runtime.executionContextCreated', (e) => ctxs.push(e.context as never));
+        cdp.on('Runtime.consoleAPICalled', (e) => console.log('console', e.type, JSON.stringify(e.args.map((a) => a.value ?? a.description))));
+        cdp.on('Runtime.exceptionThrown', (e) => console.log('exception', JSON.stringify(e.exceptionDetails).slice(0, 500)));
+        await cdp.send('Runtime.enable');
+        await page.waitForTimeout(200);
+        console.log(JSON.stringify(ctxs.map((c) => [c.id, c.name, c.auxData?.type])));
+        const iso = ctxs.find((c) => c.name === 'Workflow Capture');
+        if (iso) {
+          const r = await cdp.send('Runtime.evaluate', { contextId: iso.id, awaitPromise: true, expression: `(async () => { try { return JSON.stringify({id: chrome.runtime.id, r: await chrome.runtime.sendMessage({kind:'events', events: []}).catch(e => 'ERR ' + e.message)}); } catch (e) { return 'THROW ' + e.message } })()` });
+          console.log('iso eval', JSON.stringify(r.result.value));
+        }
+        await page.keyboard.type('x');
+        await page.waitForTimeout(1500);
+      }
+      const events = await expectAllTyped({ ext, collector, installId, text: 'firstsecond' });
+      expect(events.some((e) => e.type === 'navigation' && e.kind === 'traverse')).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
   });
 
   test('browser closed and reopened with pending data: the upload alarm survives and delivers', async ({ apps, collector }) => {
@@ -168,7 +200,7 @@ test.describe('worker and browser faults', () => {
   });
 
   test('extension reloaded with tabs open: the old script goes quiet, the new version captures the same tab', async ({ apps, collector }) => {
-    const { context, close } = await launchReloadable();
+    const { context, close } = await launchCustom({ reloadable: true });
     try {
       await getServiceWorker(context);
       const ext = new ExtensionPages(context, EXTENSION_ID);
@@ -216,7 +248,7 @@ test.describe('worker and browser faults', () => {
   });
 
   test('extension reloaded: an orphaned content script goes quiet without errors in the page', async ({ apps }) => {
-    const { context, close } = await launchReloadable();
+    const { context, close } = await launchCustom({ reloadable: true });
     try {
       await getServiceWorker(context);
       const ext = new ExtensionPages(context, EXTENSION_ID);

@@ -6,7 +6,7 @@
  * Every tap is paired with a positive control in the spec (an ordinary word that must be found through
  * the same tap), so a tap that silently sees nothing cannot make the suite pass.
  */
-import { expect, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page, type Worker } from '@playwright/test';
+import { expect, type BrowserContext, type Frame, type Page, type Worker } from '@playwright/test';
 import type { EventBody, Target } from '../../lib/schema/event';
 import { COLLECTOR } from './fixtures';
 
@@ -154,8 +154,10 @@ export async function collectorViews(installId: string, tabs: readonly number[])
  */
 export function secretCanary(tag: string, length: number): string {
   const pool = 'QwErTyUiOpAsDfGhJkLzXcVbNm';
+  // The tail depends on the whole tag, so windows of different canaries differ too (clear reports).
+  const seed = [...tag].reduce((a, ch) => (a * 31 + ch.charCodeAt(0)) % 9973, 7);
   let s = `Zq!${tag}#`;
-  for (let i = 0; s.length < length; i++) s += i % 4 === 3 ? '~' : pool[(i * 7 + tag.length) % pool.length];
+  for (let i = 0; s.length < length; i++) s += i % 4 === 3 ? '~' : pool[(i * 7 + seed) % pool.length];
   return s.slice(0, length);
 }
 
@@ -264,15 +266,6 @@ export const between = (events: readonly EventBody[], w: { from: number; to: num
 
 // ---- driving the pages ---------------------------------------------------------------------------------
 
-/** Where a case's element lives: the page or one of its frames. */
-export interface Place {
-  page: Page;
-  /** Locator root for the case's document. */
-  scope: Page | FrameLocator;
-  /** The case's document, for evaluate. */
-  frame: Frame;
-}
-
 /** Runs `body` as a time window: its events are those stamped between the returned from/to. */
 export async function timed(page: Page, body: () => Promise<void>, settleMs = 60): Promise<{ from: number; to: number }> {
   await page.waitForTimeout(settleMs);
@@ -293,12 +286,11 @@ export async function setClipboard(page: Page, value: string): Promise<void> {
 }
 
 /** Changes the element's value with script and dispatches the events autofill scripts do (untrusted). */
-export async function untrustedFill(frame: Frame, selector: string, value: string, host?: string): Promise<void> {
+export async function untrustedFill(frame: Frame, selector: string, value: string): Promise<void> {
   await frame.evaluate(
-    ({ selector, value, host }) => {
-      const root: ParentNode = host ? (document.querySelector(host)?.shadowRoot ?? document) : document;
+    ({ selector, value }) => {
       const find = (sel: string): Element | null => {
-        const direct = root.querySelector(sel) ?? document.querySelector(sel);
+        const direct = document.querySelector(sel);
         if (direct) return direct;
         // Nested open roots: search every open shadow root.
         const walk = (r: ParentNode): Element | null => {
@@ -319,7 +311,7 @@ export async function untrustedFill(frame: Frame, selector: string, value: strin
       el.dispatchEvent(new Event('change', { bubbles: true }));
       el.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, composed: true }));
     },
-    { selector, value, host },
+    { selector, value },
   );
 }
 
@@ -342,19 +334,26 @@ export async function chromeCardAutofill(
     let docNodeId = root.nodeId;
     let frameId: string | undefined;
     if (frameUrlPart) {
-      const find = (n: { documentURL?: string; nodeId: number; frameId?: string; contentDocument?: unknown; children?: unknown[] }): typeof n | undefined => {
-        if (n.documentURL?.includes(frameUrlPart) && n.nodeId !== root.nodeId) return n;
-        const kids = [...((n.children as (typeof n)[] | undefined) ?? []), ...(n.contentDocument ? [n.contentDocument as typeof n] : [])];
-        for (const k of kids) {
+      interface DomNode {
+        nodeId: number;
+        nodeName: string;
+        frameId?: string;
+        documentURL?: string;
+        children?: DomNode[];
+        contentDocument?: DomNode;
+      }
+      const find = (n: DomNode): DomNode | undefined => {
+        if (n.nodeName === 'IFRAME' && n.contentDocument?.documentURL?.includes(frameUrlPart)) return n;
+        for (const k of [...(n.children ?? []), ...(n.contentDocument ? [n.contentDocument] : [])]) {
           const hit = find(k);
           if (hit) return hit;
         }
         return undefined;
       };
-      const doc = find(root as never);
-      if (!doc) return false;
-      docNodeId = doc.nodeId;
-      frameId = doc.frameId;
+      const iframe = find(root as DomNode);
+      if (!iframe?.contentDocument) return false;
+      docNodeId = iframe.contentDocument.nodeId;
+      frameId = iframe.frameId;
     }
     const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: docNodeId, selector });
     if (!nodeId) return false;
@@ -366,10 +365,6 @@ export async function chromeCardAutofill(
   } finally {
     await cdp.detach().catch(() => undefined);
   }
-}
-
-export function locate(scope: Page | FrameLocator, selector: string): Locator {
-  return scope.locator(selector);
 }
 
 /** Polls the tap until `accept` holds for the events received so far. */

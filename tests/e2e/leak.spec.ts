@@ -44,7 +44,6 @@ import {
   chromeCardAutofill,
   collectorViews,
   contentNumbers,
-  eventsInMessages,
   findLeaks,
   inKeyOrder,
   installTap,
@@ -580,6 +579,8 @@ for (const leakPage of LEAK_PAGES) {
             return errors;
           });
         } else {
+          // Chrome fills a card only in what its heuristics take for a card form; the frames' form has a
+          // lone cc-number field (measured: Autofill.trigger succeeds there and fills nothing).
           ledger.notes.push(`Chrome card autofill did not fill ${target.sel} (value ${JSON.stringify(filled)})`);
         }
       });
@@ -631,7 +632,7 @@ test('policy sensitiveSelectors masks .employee-salary (and only with the policy
   }
 });
 
-test('URLs and page titles are redacted before they leave the page', async ({ context, serviceWorker, ext, installId, apps }) => {
+test('URLs, page titles, link targets and accessible names are redacted before they leave the page', async ({ context, serviceWorker, ext, installId, apps }) => {
   const ledger = new Ledger();
   const token = ledger.canary('url query token', 14, 'token parameter');
   const hash = ledger.canary('url fragment access_token', 14, 'fragment');
@@ -642,8 +643,12 @@ test('URLs and page titles are redacted before they leave the page', async ({ co
   ledger.secret('card in the title', SAMPLE_CARD_NUMBER);
   const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlY2FuYXJ5';
   ledger.secret('jwt in the title', jwt);
+  ledger.secret('email in a button name', 'ada.namecanary');
+  const linkToken = ledger.canary('link href token', 14, 'href parameter');
   const html = `<!doctype html><html><head><title>Inbox ada.titlecanary@example.org card ${SAMPLE_CARD_NUMBER} ${jwt}</title></head>
-<body><h1>Title test</h1><button id="go" onclick="history.pushState({}, '', '?session=${encodeURIComponent(session)}&view=list#id_token=${jwt}')">Open list</button></body></html>`;
+<body><h1>Title test</h1><button id="go" onclick="history.pushState({}, '', '?session=${encodeURIComponent(session)}&view=list#id_token=${jwt}')">Open list</button>
+<button id="send" type="button">Send to ada.namecanary@example.org</button>
+<a id="reset" href="/leak/reset?token=${encodeURIComponent(linkToken)}" onclick="event.preventDefault()">Reset link</a></body></html>`;
   await context.route(`${apps.url}/leak/titled.html*`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
   await installTap(serviceWorker);
   const page = await context.newPage();
@@ -651,8 +656,14 @@ test('URLs and page titles are redacted before they leave the page', async ({ co
   await page.goto(`${apps.url}/leak/titled.html${query}`);
   await waitForCapture(page);
   await page.click('#go');
+  await page.click('#send');
+  await page.click('#reset');
   await page.click('h1');
   const { events } = await verify({ page, sw: serviceWorker, ext, installId, ledger });
+  const send = events.find((e) => e.type === 'click' && targets(e, 'send'));
+  expect(send && 'target' in send ? send.target?.name : undefined).toBe('Send to [email]');
+  const reset = events.find((e) => e.type === 'click' && targets(e, 'reset'));
+  expect(reset && 'target' in reset ? reset.target?.attrs?.href : undefined).toMatch(/\/leak\/reset$/);
   const urls = events.map((e) => e.url).filter((u) => u.includes('titled.html'));
   expect(urls.length).toBeGreaterThan(0);
   expect(urls.some((u) => u.includes('token=[redacted]') && u.includes('access_token=[redacted]')), `urls: ${urls.join(' ')}`).toBe(true);
@@ -660,6 +671,78 @@ test('URLs and page titles are redacted before they leave the page', async ({ co
   const titles = events.flatMap((e) => (e.type === 'navigation' && e.title ? [e.title] : []));
   expect(titles.length, 'a navigation event carries the title').toBeGreaterThan(0);
   for (const t of titles) expect(t).toMatch(/\[email\].*\[card\].*\[jwt\]/);
+});
+
+/**
+ * Markers the fixture pages do not carry yet: the class form of ours (its name is not settled in the
+ * fixtures README; lib/privacy/markers.ts reads capture-mask / capture-block / capture-ignore) and other
+ * tools' (FullStory, Datadog, Hotjar, LogRocket, Sentry's ignore). Same exercise as the fixture cases.
+ */
+const MORE_MARKERS = '/leak/more-markers.html';
+const moreMarkerHtml = (inButton: string, inRow: string) => `<!doctype html><html lang="en"><head><title>Leak suite — more markers</title></head><body>
+<h1>More markers</h1>
+<label for="k0">Field K0</label><input id="k0">
+<label for="k1">Field K1</label><input id="k1" class="capture-mask">
+<div class="capture-block"><label for="k2">Field K2</label><input id="k2"><button id="k3" type="button">Approve ${BLOCKED_TEXT_CANARY}</button></div>
+<label for="k4">Field K4</label><input id="k4" class="capture-ignore">
+<label for="k5">Field K5</label><input id="k5" class="fs-mask">
+<div data-dd-privacy="hidden"><label for="k6">Field K6</label><input id="k6"></div>
+<label for="k7">Field K7</label><input id="k7" data-hj-suppress>
+<label for="k8">Field K8</label><input id="k8" data-private>
+<label for="k9">Field K9</label><input id="k9" class="sentry-ignore">
+<div class="fs-exclude"><button id="k10" type="button">Approve ${BLOCKED_TEXT_CANARY}</button></div>
+<button id="k11" type="button">Reveal <span class="rr-mask">${inButton}</span></button>
+<table><tr id="k12" role="row"><td id="k13">Account <span data-capture="block">${inRow}</span></td></tr></table>
+<p id="status"></p></body></html>`;
+const moreMarker = (id: string, kase: string, extra: Partial<LeakCase> = {}): LeakCase => ({
+  page: MORE_MARKERS as LeakPage,
+  selector: `#${id}`,
+  case: kase,
+  expectMasked: true,
+  kind: 'input',
+  ...extra,
+});
+const MORE_MARKER_CASES: LeakCase[] = [
+  moreMarker('k0', 'plain-more-markers-control', { expectMasked: false, redactsPatterns: true }),
+  moreMarker('k1', 'marker-class-capture-mask'),
+  moreMarker('k2', 'marker-class-capture-block-input', { blocked: true }),
+  moreMarker('k3', 'marker-class-capture-block-button', { blocked: true, kind: 'button' }),
+  moreMarker('k4', 'marker-class-capture-ignore'),
+  moreMarker('k5', 'marker-fs-mask'),
+  moreMarker('k6', 'marker-data-dd-privacy-hidden-input', { blocked: true }),
+  moreMarker('k7', 'marker-data-hj-suppress'),
+  moreMarker('k8', 'marker-data-private'),
+  moreMarker('k9', 'marker-sentry-ignore'),
+  moreMarker('k10', 'marker-fs-exclude-button', { blocked: true, kind: 'button' }),
+];
+
+test('class-form and other tools\' markers: masked, blocked and ignored like the fixture markers', async ({ context, serviceWorker, ext, installId, apps }) => {
+  test.setTimeout(180_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apps.url });
+  const ledger = new Ledger();
+  ledger.secret('text of buttons in blocked subtrees', BLOCKED_TEXT_CANARY);
+  const inButton = ledger.canary('rr-mask text inside a button', 14, 'shown text');
+  const inRow = ledger.canary('blocked text inside a table cell', 14, 'shown text');
+  const html = moreMarkerHtml(inButton, inRow);
+  await context.route(`${apps.url}${MORE_MARKERS}`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+  await installTap(serviceWorker);
+  const page = await context.newPage();
+  await openLeakPage(page, apps, MORE_MARKERS);
+  for (const c of MORE_MARKER_CASES) {
+    await test.step(c.case, () => exerciseCase(page, c, ledger, { policy: false }));
+    await snapshotOutbox(page, serviceWorker, ledger);
+  }
+  // Clicking an ordinary element whose content holds masked or blocked text: the click is kept, the
+  // text is not (no name from content, no text selector).
+  await test.step('masked and blocked text inside clicked elements', async () => {
+    await page.locator('#k11').click({ position: { x: 5, y: 5 } });
+    await page.locator('#k13').click({ position: { x: 5, y: 5 } });
+    ledger.check((all) => {
+      const clicks = all.filter((e) => e.type === 'click' && (targets(e, 'k11') || targets(e, 'k13')));
+      return clicks.length >= 2 ? [] : [`expected the clicks on #k11 and #k13, got ${clicks.length}`];
+    });
+  });
+  await verify({ page, sw: serviceWorker, ext, installId, ledger });
 });
 
 test('an option chosen in a sensitive select or combobox is not reported as a menu choice or a name', async ({ context, serviceWorker, ext, installId, apps }) => {
@@ -751,6 +834,14 @@ test('incognito is never captured', async ({ context, serviceWorker, ext, instal
   test.skip(!browser, 'this Playwright cannot open an off-the-record context next to a persistent one');
   const otr = await browser!.newContext();
   try {
+    // Chromium itself keeps the extension out of this profile: its own pages are blocked there.
+    const probe = await otr.newPage();
+    const blocked = await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`).then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(blocked, 'the extension is not enabled in the off-the-record profile').toContain('ERR_BLOCKED_BY_CLIENT');
+    await probe.close();
     const page = await otr.newPage();
     await openLeakPage(page, apps, '/leak/fields.html');
     await page.click('#field-a1');

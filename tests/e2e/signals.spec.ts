@@ -305,8 +305,11 @@ test.describe('signals: focus, visibility, navigation', () => {
     await page.click('#name');
     await page.goto(`${apps.url}/scroll/`);
     await waitForCapture(page);
-    const events = await collected((es) => byType(es, 'visibility').length >= 1, 'a visibility event');
+    await page.goBack();
+    await waitForCapture(page);
+    const events = await collected((es) => byType(es, 'visibility').length >= 2, 'two visibility events');
     const vis = ofType(events, 'visibility');
+    console.log(JSON.stringify(ofType(events, 'navigation').map((n) => [n.kind, n.url])), JSON.stringify(vis.map((v) => [v.state, v.url])));
     expect(vis[0]).toMatchObject({ state: 'hidden', url: `${apps.url}/form/`, frame: 0 });
   });
 

@@ -7,6 +7,25 @@ const records = () => buildActionRecords(loginSession().map((event) => ({ instal
 const bySeq = (list: ActionRecord[], seq: number) => list.find((r) => r.seq === seq);
 
 describe('collector/export-jsonl buildActionRecords', () => {
+  it('puts a value reported after the Enter that ended its typing before that Enter, and marks keyboard clicks', () => {
+    const field = target('Full name', { tag: 'input', role: 'textbox', attrs: { type: 'text' } });
+    const typed = (seq: number, k: string) => event('key', seq, { key: k, modifiers: NO_MODIFIERS, masked: false, target: field });
+    const list = buildActionRecords(
+      [
+        event('navigation', 1, { kind: 'load' }),
+        typed(2, '[text]'),
+        typed(3, '[text]'),
+        typed(4, 'Enter'),
+        event('input', 5, { target: field, value: 'Ad', masked: false }),
+        event('change', 6, { target: field, value: 'Ad', masked: false }),
+        event('click', 7, { target: target('Next'), button: 0, modifiers: NO_MODIFIERS, x: 0, y: 0, offsetX: 0, offsetY: 0, detail: 0 }),
+      ].map((e) => ({ installId: INSTALL, event: e })),
+    );
+    expect(list.map((r) => `${r.action}${r.key ? ` ${r.key}` : ''}${r.value ? ` ${r.value}` : ''}`)).toEqual(['navigation', 'change Ad', 'key Enter', 'click']);
+    expect(list.at(-1)).toMatchObject({ detail: 0 });
+  });
+
+
   it('describes a click with its target and the navigation it caused', () => {
     expect(bySeq(records(), 19)).toEqual({
       action: 'click',
@@ -104,7 +123,11 @@ describe('collector/routes GET /v1/export?format=jsonl', () => {
         frame: 0,
       });
     }
-    expect(lines.map((l) => l.seq)).toEqual([...lines.map((l) => l.seq)].sort((a, b) => a - b));
+    // In the order things happened across the install's tabs (the other tab's click is older than the
+    // reports page); each tab's own records keep their seq order.
+    expect(lines.map((l) => l.ts)).toEqual([...lines.map((l) => l.ts)].sort((a, b) => a - b));
+    const tab1 = lines.filter((l) => l.tab === 1).map((l) => l.seq);
+    expect(tab1).toEqual([...tab1].sort((a, b) => a - b));
     const tab7 = await getNdjson<ActionRecord>(c, '/v1/export?format=jsonl&tab=7');
     expect(tab7.map((l) => [l.action, l.target?.name])).toEqual([['click', 'Other tab']]);
     const first = lines[0];

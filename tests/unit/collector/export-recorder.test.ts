@@ -177,6 +177,103 @@ describe('collector/export-recorder buildRecorderFlow', () => {
   });
 });
 
+describe('collector/export-recorder replay fidelity', () => {
+  const FIELD = target('Full name', { tag: 'input', role: 'textbox', attrs: { type: 'text' } });
+  const SUBMIT = target('Submit', { box: { x: 100, y: 200, w: 80, h: 30 } });
+  const key = (seq: number, k: string, t = FIELD, extra: Record<string, unknown> = {}) =>
+    event('key', seq, { key: k, modifiers: NO_MODIFIERS, masked: false, target: t, ...extra });
+  const ctrl = (seq: number, k: string, t = FIELD) =>
+    key(seq, k, t, { modifiers: { ...NO_MODIFIERS, ctrl: true }, chord: `Ctrl+${k.toUpperCase()}` });
+  const keyboardClick = (seq: number, t = SUBMIT) =>
+    event('click', seq, { target: t, button: 0, modifiers: NO_MODIFIERS, x: 0, y: 0, offsetX: -100, offsetY: -200, detail: 0 });
+
+  it('hovers a submenu parent that was opened by hovering it, so its items can be reached', () => {
+    const file = target('File', { role: 'menuitem', attrs: { 'aria-haspopup': 'menu' } });
+    const exportItem = target('Export', { role: 'menuitem' });
+    const flow = flowOf([
+      event('navigation', 1, { kind: 'load' }),
+      click(2, 'File', { target: file }),
+      event('menu', 3, { action: 'open', widget: 'menubar', path: ['File'], target: file, trigger: 'click' }),
+      event('menu', 4, { action: 'open', widget: 'menubar', path: ['File', 'Export'], target: exportItem, trigger: 'hover' }),
+      click(5, 'PDF'),
+      event('menu', 6, { action: 'select', widget: 'menubar', path: ['File', 'Export', 'PDF'], target: target('PDF'), trigger: 'click' }),
+    ]);
+    expect(() => parse(flow)).not.toThrow();
+    expect(flow.steps.map(brief).slice(2)).toEqual(['click aria/File', 'hover aria/Export', 'click aria/PDF']);
+  });
+
+  it('takes the viewport and first page from the top frame; frame loads are no navigate steps', () => {
+    const flow = flowOf([
+      event('navigation', 1, { kind: 'load', frame: 7, framePath: [0], url: 'https://x.example.com/child', viewport: { width: 300, height: 150, dpr: 1 } }),
+      event('navigation', 2, { kind: 'load', url: 'https://app.example.com/frames', viewport: { width: 1280, height: 800, dpr: 1 } }),
+      event('navigation', 3, { kind: 'load', frame: 9, framePath: [1], url: 'https://y.example.com/child', viewport: { width: 300, height: 150, dpr: 1 } }),
+      click(4, 'Inside', { frame: 7, framePath: [0], url: 'https://x.example.com/child' }),
+    ]);
+    expect(flow.steps.map(brief)).toEqual(['setViewport 1280x800@1', 'navigate https://app.example.com/frames', 'click aria/Inside']);
+    expect(flow.steps[2]).toMatchObject({ frame: [0] });
+  });
+
+  it('interleaves the frames of a tab by time: each frame sends its own batches', () => {
+    const at = (ms: number) => ({ ts: T0 + ms });
+    const flow = flowOf([
+      event('navigation', 1, { kind: 'load', ...at(0) }),
+      click(2, 'Parent first', at(100)),
+      click(3, 'Parent third', at(300)), // stored before the frame's batch arrived
+      click(4, 'Frame second', { frame: 5, framePath: [0], ...at(200) }),
+      click(5, 'Frame fourth', { frame: 5, framePath: [0], ...at(400) }),
+    ]);
+    expect(flow.steps.map(brief).slice(2)).toEqual(['click aria/Parent first', 'click aria/Frame second', 'click aria/Parent third', 'click aria/Frame fourth']);
+  });
+
+  it('sets a value reported after the Enter that followed its typing before that Enter; the click Enter made is the key\'s', () => {
+    // What the content script sends: typed keys, Enter, then the settled value (change on Enter), then the
+    // implicit submission's click on the form's default button (no position), then the submit.
+    const flow = flowOf([
+      event('navigation', 1, { kind: 'load' }),
+      click(2, 'Full name', { target: FIELD }),
+      key(3, '[text]'),
+      event('input', 4, { target: FIELD, value: 'Ad', masked: false, inputType: 'insertText' }),
+      key(5, '[text]'),
+      key(6, '[text]'),
+      key(7, 'Enter'),
+      event('input', 8, { target: FIELD, value: 'Ada', masked: false }),
+      event('change', 9, { target: FIELD, value: 'Ada', masked: false }),
+      keyboardClick(10),
+      event('submit', 11, { target: target('Form', { tag: 'form' }) }),
+    ]);
+    expect(flow.steps.map(brief).slice(2)).toEqual(['click aria/Full name', 'change aria/Full name = Ada', 'keyDown Enter', 'keyUp Enter']);
+  });
+
+  it('replays a click made by the keyboard without its key in the middle of the element', () => {
+    const flow = flowOf([event('navigation', 1, { kind: 'load' }), keyboardClick(2)]);
+    expect(flow.steps[2]).toEqual({ type: 'click', selectors: SUBMIT.selectors, offsetX: 40, offsetY: 15 });
+  });
+
+  it('keeps clipboard shortcuts as keys and does not set the value a paste or cut made', () => {
+    const TARGET = target('Paste here', { tag: 'textarea', role: 'textbox' });
+    const flow = flowOf([
+      event('navigation', 1, { kind: 'load' }),
+      click(2, 'Full name', { target: FIELD }),
+      ctrl(3, 'a'),
+      ctrl(4, 'x'),
+      event('clipboard', 5, { action: 'cut', target: FIELD }),
+      event('input', 6, { target: FIELD, value: '', masked: false, inputType: 'deleteByCut' }),
+      click(7, 'Paste here', { target: TARGET }),
+      ctrl(8, 'v', TARGET),
+      event('clipboard', 9, { action: 'paste', target: TARGET }),
+      // The unfinished tail is withheld while the field has focus: the value is not the whole paste.
+      event('input', 10, { target: TARGET, value: 'temporary ', masked: false, inputType: 'insertFromPaste' }),
+    ]);
+    expect(flow.steps.map(brief).slice(2)).toEqual([
+      'click aria/Full name',
+      'keyDown Control', 'keyDown a', 'keyUp a', 'keyUp Control',
+      'keyDown Control', 'keyDown x', 'keyUp x', 'keyUp Control',
+      'click aria/Paste here',
+      'keyDown Control', 'keyDown v', 'keyUp v', 'keyUp Control',
+    ]);
+  });
+});
+
 describe('collector/routes GET /v1/export?format=recorder', () => {
   it('exports the busiest tab by default, valid for @puppeteer/replay', async () => {
     const c = await startCollector();

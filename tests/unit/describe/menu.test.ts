@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { dialogOf, isMenuOpener, menuContext, menuOpenerOf } from '../../../lib/describe/menu';
+import { dialogOf, isMenuOpener, menuContext, menuOpenerOf, openerChain, opensSubmenu } from '../../../lib/describe/menu';
 import { $, html, shadow } from './helpers';
 
 /** WAI-ARIA APG "Navigation Menubar" structure: nested ul/li, li role=none, a role=menuitem. */
@@ -262,5 +262,39 @@ describe('lib/describe/menu (edge cases)', () => {
     expect(menuContext($('#p'))).toBeUndefined();
     expect(isMenuOpener($('#p'))).toBe(false);
     expect(menuContext($('#t'))).toMatchObject({ widget: 'disclosure', path: ['Toggle'] });
+  });
+});
+
+describe('lib/describe/menu opensSubmenu / openerChain', () => {
+  it('a menu item with a popup opens a submenu; a plain item, a button or a tab does not', () => {
+    html(`${APP_MENUBAR}<button id="b" aria-haspopup="menu">Menu</button>
+      <div role="tablist"><div id="tab" role="tab" aria-expanded="false">T</div></div>
+      <div role="menu"><div id="disc" role="menuitem" aria-expanded="false">More</div><div id="off" role="menuitem" aria-haspopup="false">Off</div></div>`);
+    const file = $('[role=menubar] > [role=menuitem]');
+    expect(opensSubmenu(file)).toBe(true);
+    expect(opensSubmenu($('#pdf'))).toBe(false);
+    expect(opensSubmenu($('#ruler'))).toBe(false);
+    expect(opensSubmenu($('#disc'))).toBe(true); // aria-expanded alone says it expands
+    expect(opensSubmenu($('#off'))).toBe(false);
+    expect(opensSubmenu($('#b'))).toBe(false); // a menu button is an opener, not a menu item
+    expect(opensSubmenu($('#tab'))).toBe(false);
+  });
+
+  it('openers of the popups around an item, innermost first, by nesting, aria-controls and labelledby', () => {
+    html(APG_MENUBAR);
+    const facts = $('#history').closest('[role=menu]')!.previousElementSibling!;
+    const about = facts.closest('[role=menu]')!.previousElementSibling!;
+    expect(openerChain($('#history'))).toEqual([facts, about]);
+    expect(openerChain(about)).toEqual([]); // the menubar is no popup
+
+    html(RADIX);
+    expect(openerChain($('#save-as')).map((e) => e.id)).toEqual(['radix-:r5:', 'radix-:r1:']);
+
+    html(HEADLESS);
+    expect(openerChain($('#headlessui-menu-item-4')).map((e) => e.id)).toEqual(['headlessui-menu-button-1']);
+
+    html('<input id="cb" role="combobox" aria-controls="lb" aria-expanded="true"><ul id="lb" role="listbox"><li id="o" role="option">A</li></ul><p id="p">x</p>');
+    expect(openerChain($('#o'))).toEqual([$('#cb')]);
+    expect(openerChain($('#p'))).toEqual([]);
   });
 });

@@ -325,3 +325,20 @@ describe('lib/describe/selectors (generated content and Chrome roles)', () => {
     expect(kinds(selectorsFor($('#t')))[0]).toBe('css');
   });
 });
+
+describe('lib/describe/selectors aria uniqueness on large pages', () => {
+  it('finds a unique name among thousands of same-role elements named by aria-label', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `<button aria-label="Open order ${i}">Open</button><input type="checkbox" aria-label="Select ${i}">`);
+    html(`${rows.join('')}<button id="all">Select visible</button>`);
+    expect(selectorsFor($('#all'))[0]).toEqual(['aria/Select visible[role="button"]']);
+    expect(selectorsFor($('[aria-label="Open order 1500"]'))[0]).toEqual(['aria/Open order 1500[role="button"]']);
+  });
+
+  it('still rules out a duplicate among them, and one named through aria-labelledby', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `<button aria-label="Open order ${i}">Open</button>`);
+    html(`${rows.join('')}<button id="dup" aria-label="Open order 7">Open</button>`);
+    expect(kinds(selectorsFor($('#dup')))[0]).toBe('css');
+    html('<span id="l">Save</span><button aria-labelledby="l" aria-label="Other">x</button><button id="s">Save</button>');
+    expect(kinds(selectorsFor($('#s')))[0]).toBe('css');
+  });
+});
