@@ -154,8 +154,8 @@ export interface Browser {
   pid: number;
   userDataDir: string;
   withExtension: boolean;
-  /** Open a tab at `url` and attach to it; resolves after the load event. */
-  newPage(url: string): Promise<Page>;
+  /** Open a tab at `url` (in a window of its own with `newWindow`) and attach to it; resolves after load. */
+  newPage(url: string, opts?: { newWindow?: boolean }): Promise<Page>;
   targets(): Promise<TargetInfo[]>;
   attach(targetId: string): Promise<Session>;
   close(): Promise<void>;
@@ -202,8 +202,8 @@ export async function launch(opts: LaunchOptions = {}): Promise<Browser> {
     pid: child.pid ?? -1,
     userDataDir,
     withExtension: Boolean(opts.extension),
-    async newPage(url) {
-      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
+    async newPage(url, pageOpts = {}) {
+      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank', ...(pageOpts.newWindow ? { newWindow: true } : {}) });
       const session = await browser.attach(targetId);
       await session.send('Page.enable');
       const page: Page = {

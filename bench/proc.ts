@@ -92,6 +92,12 @@ export function processKind(pid: number): string {
   return type;
 }
 
+export interface CpuUse {
+  totalMs: number;
+  byKind: Record<string, number>;
+  byProcess: Record<string, number>;
+}
+
 /**
  * CPU time of a process tree over a window, sampled every `intervalMs` per thread (an idle browser uses
  * a few ms per second, below the 10 ms tick of /proc/<pid>/stat). A thread or process that ends during
@@ -133,18 +139,25 @@ export class TreeCpuSampler {
     return this;
   }
 
-  /** Stop; CPU ms used in the window, in total and per process kind. */
-  stop(): { totalMs: number; byKind: Record<string, number> } {
-    clearInterval(this.timer);
+  /** CPU ms used since start, in total, per process kind and per process ("kind pid"). */
+  read(): CpuUse {
     this.scan(false);
     const byKind: Record<string, number> = {};
+    const byProcess: Record<string, number> = {};
     let totalMs = 0;
-    for (const e of this.seen.values()) {
+    for (const [key, e] of this.seen) {
       const d = e.last - e.first;
       totalMs += d;
       byKind[e.kind] = (byKind[e.kind] ?? 0) + d;
+      const proc = `${e.kind} ${key.split('/')[0]}`;
+      byProcess[proc] = (byProcess[proc] ?? 0) + d;
     }
-    for (const k of Object.keys(byKind)) byKind[k] = Math.round(byKind[k]! * 10) / 10;
-    return { totalMs, byKind };
+    const r1 = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    return { totalMs, byKind: r1(byKind), byProcess: r1(byProcess) };
+  }
+
+  stop(): CpuUse {
+    clearInterval(this.timer);
+    return this.read();
   }
 }

@@ -156,7 +156,9 @@ export function buildRows(r: Results): Row[] {
     rows.push({
       area: 'Idle',
       metric: `Browser CPU over ${idle.windowS} s idle, 3 tabs, with ÷ without`,
-      result: `${fmt(idle.ratio, 2)} (${fmt(idle.cpuMsPerMinWith, 0)} vs ${fmt(idle.cpuMsPerMinWithout, 0)} CPU ms/min)`,
+      result:
+        `${fmt(idle.ratio, 2)} (${fmt(idle.cpuMsPerMinWith, 0)} vs ${fmt(idle.cpuMsPerMinWithout, 0)} CPU ms/min); ` +
+        `first half ${fmt(idle.ratioFirstHalf, 2)}, second half ${fmt(idle.ratioSecondHalf, 2)}`,
       target: '≤ 1.02',
       reference: '',
       verdict: verdict(idle.ratio.median <= 1.02),

@@ -37,8 +37,11 @@ export interface TimerCounts {
 export interface IdleArmRun {
   arm: Arm;
   cpuMs: number;
-  /** The same CPU time per Chromium process kind (browser, renderer, extension, utility:…). */
+  /** CPU in the first and the second half of the window (the worker idles out within the first). */
+  cpuMsHalves: [number, number];
+  /** The same CPU time per Chromium process kind (browser, renderer, extension, utility:…) and per process. */
   cpuMsByKind: Record<string, number>;
+  cpuMsByProcess: Record<string, number>;
   timers: TimerCounts;
   worker?: {
     runningAtStart: boolean;
@@ -60,12 +63,15 @@ export interface IdleRep {
   with: IdleArmRun;
   without: IdleArmRun;
   ratio: number;
+  ratioHalves: [number, number];
 }
 
 export interface IdleResult {
   windowS: number;
   reps: IdleRep[];
   ratio: Summary;
+  ratioFirstHalf: Summary;
+  ratioSecondHalf: Summary;
   cpuMsPerMinWith: Summary;
   cpuMsPerMinWithout: Summary;
   extensionTimerInstalls: Summary;
@@ -179,13 +185,23 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
   const runningAtStart = watches.map((w) => w?.running ?? false);
   const samplers = prepared.map((p) => new TreeCpuSampler(p.ab.browser.pid).start());
   const t0 = Date.now();
-  await delay(windowMs);
+  await delay(windowMs / 2);
+  const half = samplers.map((s) => s.read().totalMs);
+  await delay(Math.max(0, t0 + windowMs - Date.now()));
   const cpu = samplers.map((s) => s.stop());
   for (const w of watches) w?.off();
   for (const stop of stops) await stop();
   const out: IdleArmRun[] = [];
   for (const [i, p] of prepared.entries()) {
-    const run: IdleArmRun = { arm: p.ab.arm, cpuMs: cpu[i]!.totalMs, cpuMsByKind: cpu[i]!.byKind, timers: timers[i]! };
+    const c = cpu[i]!;
+    const run: IdleArmRun = {
+      arm: p.ab.arm,
+      cpuMs: c.totalMs,
+      cpuMsHalves: [half[i]!, c.totalMs - half[i]!],
+      cpuMsByKind: c.byKind,
+      cpuMsByProcess: c.byProcess,
+      timers: timers[i]!,
+    };
     const w = watches[i];
     if (p.ab.ext && w) {
       // After the window: this opens the options page, which wakes the worker; nothing is measured now.
@@ -193,7 +209,10 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
       const alarms = await p.ab.ext.alarms();
       const status = await p.ab.ext.status();
       const eventsStored = status.outbox.nextSeq - 1 - p.storedBefore;
-      const pending = eventsStored > 0 ? await p.ab.ext.send<{ events?: { type: string; state?: string }[] }>({ kind: 'pending-events', limit: Math.min(eventsStored, 50) }) : {};
+      const pending =
+        eventsStored > 0
+          ? await p.ab.ext.send<{ events?: { type: string; state?: string; ts: number; url: string }[] }>({ kind: 'pending-events', limit: Math.min(eventsStored, 50) })
+          : {};
       run.worker = {
         runningAtStart: runningAtStart[i]!,
         starts: w.starts,
@@ -202,7 +221,9 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
         alarmsAfter: alarms.map((a) => ({ name: a.name, inS: Math.round((a.scheduledTime - now) / 1000), ...(a.periodInMinutes ? { periodInMinutes: a.periodInMinutes } : {}) })),
         modeAfter: status.mode,
         eventsStored,
-        eventsStoredTypes: (pending.events ?? []).map((e) => (e.state ? `${e.type}:${e.state}` : e.type)),
+        eventsStoredTypes: (pending.events ?? []).map(
+          (e) => `${e.state ? `${e.type}:${e.state}` : e.type} at ${Math.round((e.ts - t0) / 100) / 10} s ${e.url ? new URL(e.url).pathname : ''}`.trim(),
+        ),
       };
     }
     out.push(run);
@@ -221,11 +242,20 @@ export async function runIdle(opts: { reps: number; windowS: number; baseUrl: st
       const runs = await measure(prepared, opts.windowS * 1000);
       const w = runs.find((r) => r.arm === 'with')!;
       const wo = runs.find((r) => r.arm === 'without')!;
-      reps.push({ rep, windowS: opts.windowS, with: w, without: wo, ratio: w.cpuMs / wo.cpuMs });
+      reps.push({
+        rep,
+        windowS: opts.windowS,
+        with: w,
+        without: wo,
+        ratio: w.cpuMs / wo.cpuMs,
+        ratioHalves: [w.cpuMsHalves[0] / wo.cpuMsHalves[0], w.cpuMsHalves[1] / wo.cpuMsHalves[1]],
+      });
       opts.log(
         `  idle rep ${rep + 1}/${opts.reps} (${opts.windowS} s): CPU with ${w.cpuMs.toFixed(0)} ms, without ${wo.cpuMs.toFixed(0)} ms; ` +
           `extension timers ${w.timers.extension.installs} set/${w.timers.extension.fires} fired; worker starts ${w.worker?.starts ?? '?'}, stops ${w.worker?.stops ?? '?'}; ` +
-          `events stored ${w.worker?.eventsStored ?? '?'} ${JSON.stringify(w.worker?.eventsStoredTypes ?? [])}\n    CPU ms by process, with: ${JSON.stringify(w.cpuMsByKind)}\n    without: ${JSON.stringify(wo.cpuMsByKind)}`,
+          `events stored ${w.worker?.eventsStored ?? '?'} ${JSON.stringify(w.worker?.eventsStoredTypes ?? [])}\n` +
+          `    halves: with ${w.cpuMsHalves.map((x) => x.toFixed(0)).join(' + ')} ms, without ${wo.cpuMsHalves.map((x) => x.toFixed(0)).join(' + ')} ms\n` +
+          `    CPU ms by process, with: ${JSON.stringify(w.cpuMsByProcess)}\n    without: ${JSON.stringify(wo.cpuMsByProcess)}`,
       );
     } finally {
       await Promise.all(prepared.map((p) => p.ab.browser.close()));
@@ -236,6 +266,8 @@ export async function runIdle(opts: { reps: number; windowS: number; baseUrl: st
     windowS: opts.windowS,
     reps,
     ratio: summarize(reps.map((r) => r.ratio)),
+    ratioFirstHalf: summarize(reps.map((r) => r.ratioHalves[0])),
+    ratioSecondHalf: summarize(reps.map((r) => r.ratioHalves[1])),
     cpuMsPerMinWith: summarize(reps.map((r) => perMin(r.with.cpuMs))),
     cpuMsPerMinWithout: summarize(reps.map((r) => perMin(r.without.cpuMs))),
     extensionTimerInstalls: summarize(reps.map((r) => r.with.timers.extension.installs)),

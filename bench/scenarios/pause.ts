@@ -85,7 +85,9 @@ export async function runPause(opts: { reps: number; baseUrl: string; collectorU
     const installId = await ext.installId();
     const tabs: { session: Session; world: number }[] = [];
     for (const path of TABS) {
-      const page = await browser.newPage(opts.baseUrl + path);
+      // Every tab in a window of its own and treated as focused, so that every one of them takes input.
+      const page = await browser.newPage(opts.baseUrl + path, { newWindow: true });
+      await page.session.send('Emulation.setFocusEmulationEnabled', { enabled: true });
       const contexts: { id: number; origin: string; auxData?: { type?: string; isDefault?: boolean } }[] = [];
       const off = page.session.on('Runtime.executionContextCreated', (p) => contexts.push(p.context as (typeof contexts)[number]));
       await page.session.send('Runtime.enable');

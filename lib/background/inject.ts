@@ -19,8 +19,8 @@ const CAPTURED_URLS = ['http://*/*', 'https://*/*'];
 
 /** The content script files the manifest declares, as `scripting.executeScript` wants them. */
 export function contentScriptFiles(manifest: { content_scripts?: { js?: string[] }[] }): ScriptPublicPath[] {
-  const files = (manifest.content_scripts ?? []).flatMap((cs) => cs.js ?? []);
-  return [...new Set(files)].map((f) => (f.startsWith('/') ? f : `/${f}`) as ScriptPublicPath);
+  const files = (manifest.content_scripts ?? []).flatMap((cs) => cs.js ?? []).map((f) => (f.startsWith('/') ? f : `/${f}`));
+  return [...new Set(files)] as ScriptPublicPath[];
 }
 
 export interface InjectReport {
@@ -29,10 +29,11 @@ export interface InjectReport {
 }
 
 export async function injectIntoOpenTabs(): Promise<InjectReport> {
-  const scripting = (browser as { scripting?: typeof browser.scripting }).scripting;
-  const files = contentScriptFiles(browser.runtime.getManifest() as { content_scripts?: { js?: string[] }[] });
   const report: InjectReport = { tabs: 0, injected: 0 };
-  if (!scripting?.executeScript || files.length === 0) return report;
+  const scripting = (browser as { scripting?: typeof browser.scripting }).scripting;
+  if (!scripting?.executeScript) return report;
+  const files = contentScriptFiles(browser.runtime.getManifest() as { content_scripts?: { js?: string[] }[] });
+  if (files.length === 0) return report;
   const tabs = await browser.tabs.query({ url: CAPTURED_URLS });
   await Promise.all(
     tabs.map(async (tab) => {

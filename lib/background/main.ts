@@ -4,13 +4,12 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { config as zodConfig } from 'zod';
-import { z } from 'zod';
-import { CONTENT_FLUSH_MAX_EVENTS, MAX_BUFFER_MB_DEFAULT, UPLOAD_EARLY_EVENTS } from '../constants';
+import { MAX_BUFFER_MB_DEFAULT, UPLOAD_EARLY_EVENTS } from '../constants';
 import { Outbox } from '../outbox/outbox';
 import { redactUrl } from '../privacy/redact';
 import { siteVerdict } from '../privacy/sites';
-import { EventBody } from '../schema/event';
-import { ContentMessage, PageMessage } from '../schema/messages';
+import type { EventBody } from '../schema/event';
+import { PageMessage } from '../schema/messages';
 import type { ResolvedPolicy } from '../schema/policy';
 import {
   captureMode,
@@ -28,6 +27,7 @@ import { isDevelopmentBuild, readManagedPolicy, resolveManaged } from './policy-
 import type { DayCounters, Status } from './status';
 import { classifySender } from '../messaging/sender';
 import { isValidPattern } from '../privacy/sites';
+import { parseContentEvents } from './content-events';
 import { injectIntoOpenTabs } from './inject';
 
 const ALARM_UPLOAD = 'upload';
@@ -38,15 +38,6 @@ const COUNTERS_KEY = 'counters';
 const MANAGED_CACHE_KEY = 'managedPolicy';
 const COMMAND_TOGGLE_PAUSE = 'toggle-pause';
 const INVALID_EVENTS_KEY = 'invalidEvents';
-
-/**
- * A content message whose events do not all pass the schema: the valid ones are still stored (one bad
- * event from an observer must not cost the other 99 in its flush), the others counted.
- */
-const LooseContentMessage = z.object({
-  kind: z.literal('events'),
-  events: z.array(z.unknown()).min(1).max(CONTENT_FLUSH_MAX_EVENTS * 2),
-});
 
 type NetworkInformationLike = EventTarget & { saveData?: boolean; type?: string };
 const connection = (): NetworkInformationLike | undefined =>
@@ -253,24 +244,18 @@ export function startBackground(): void {
     }
   }
 
-  /** Validate a content message event by event (see LooseContentMessage). */
-  async function acceptLoose(core: Core, message: unknown, sender: Browser.runtime.MessageSender) {
-    const loose = LooseContentMessage.safeParse(message);
-    if (!loose.success) return { ok: false, error: 'invalid message' };
-    const valid: EventBody[] = [];
-    for (const raw of loose.data.events) {
-      const parsed = EventBody.safeParse(raw);
-      if (parsed.success) valid.push(parsed.data);
+  /** Store what a content script sent; events that fail the schema are counted (diagnostics), not stored. */
+  async function acceptContent(core: Core, parsed: { events: EventBody[]; invalid: number }, sender: Browser.runtime.MessageSender) {
+    if (parsed.invalid > 0) {
+      console.warn(`Workflow Capture: ${parsed.invalid} captured events failed validation and were not stored`);
+      try {
+        await core.outbox.setKv(INVALID_EVENTS_KEY, ((await core.outbox.getKv<number>(INVALID_EVENTS_KEY)) ?? 0) + parsed.invalid);
+      } catch {
+        /* a counter only */
+      }
     }
-    const invalid = loose.data.events.length - valid.length;
-    console.warn(`Workflow Capture: ${invalid} captured events failed validation and were not stored`);
-    try {
-      await core.outbox.setKv(INVALID_EVENTS_KEY, ((await core.outbox.getKv<number>(INVALID_EVENTS_KEY)) ?? 0) + invalid);
-    } catch {
-      /* a counter only */
-    }
-    if (valid.length === 0) return { ok: true, stored: 0, invalid };
-    return { ...(await acceptEvents(core, valid, sender)), invalid };
+    if (parsed.events.length === 0) return { ok: true, stored: 0, invalid: parsed.invalid };
+    return { ...(await acceptEvents(core, parsed.events, sender)), invalid: parsed.invalid };
   }
 
   async function acceptEvents(core: Core, events: EventBody[], sender: Browser.runtime.MessageSender) {
@@ -294,10 +279,11 @@ export function startBackground(): void {
   }
 
   async function status(core: Core): Promise<Status> {
-    const [outboxStats, upload, counters, self, commands, alarm] = await Promise.all([
+    const [outboxStats, upload, counters, invalidEvents, self, commands, alarm] = await Promise.all([
       core.outbox.stats(),
       core.uploader.state(),
       core.outbox.getKv<DayCounters>(COUNTERS_KEY),
+      core.outbox.getKv<number>(INVALID_EVENTS_KEY),
       browser.management.getSelf().catch(() => undefined),
       browser.commands.getAll().catch(() => []),
       browser.alarms.get(ALARM_UPLOAD),
@@ -315,6 +301,7 @@ export function startBackground(): void {
       problems: resolved.problems,
       userExcludeSites: user.excludeSites,
       outbox: outboxStats,
+      invalidEvents: invalidEvents ?? 0,
       upload: {
         lastResult: upload.lastResult,
         lastSuccessAt: upload.lastSuccessAt,
@@ -418,9 +405,9 @@ export function startBackground(): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
     const tier = classifySender(sender, browser.runtime.id, browser.runtime.getURL('/'));
     if (tier === 'content') {
-      const parsed = ContentMessage.safeParse(message);
-      if (!parsed.success) return ready.then((core) => acceptLoose(core, message, sender));
-      return ready.then((core) => acceptEvents(core, parsed.data.events, sender));
+      const parsed = parseContentEvents(message);
+      if (!parsed) return Promise.resolve({ ok: false, error: 'invalid message' });
+      return ready.then((core) => acceptContent(core, parsed, sender));
     }
     if (tier === 'page') {
       const parsed = PageMessage.safeParse(message);

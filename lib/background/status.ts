@@ -22,6 +22,8 @@ export interface Status {
   problems: PolicyProblem[];
   userExcludeSites: string[];
   outbox: OutboxStats;
+  /** Captured events the background refused because they failed the event schema (a capture bug), ever. */
+  invalidEvents: number;
   upload: {
     lastResult: UploadResult | null;
     lastSuccessAt: number | null;

@@ -13,6 +13,22 @@ import {
 } from '../constants';
 import type { EventBody } from '../schema/event';
 
+/**
+ * Longest wait for the background's answer before the send counts as failed and is retried (ids make
+ * the repeat harmless). Chromium can leave the promise unsettled for good: a page that went into the
+ * back/forward cache with a message in flight gets neither the answer nor an error when it comes back,
+ * and without this every later flush would queue behind it forever.
+ */
+export const CONTENT_SEND_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer from the background in time')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Resolves when the background answered (stored, or refused for good); rejects when it was not reached. */
 export type Send = (events: EventBody[]) => Promise<unknown>;
 
@@ -86,7 +102,7 @@ export class Batcher {
     for (let attempt = 0; attempt <= CONTENT_SEND_RETRIES; attempt++) {
       if (!this.isAlive()) return;
       try {
-        await this.send(events);
+        await withTimeout(this.send(events), CONTENT_SEND_TIMEOUT_MS);
         return;
       } catch (err) {
         // The orphaned script of an updated/reloaded extension: stay quiet, the new version captures.

@@ -77,6 +77,11 @@ test.describe('worker and browser faults', () => {
     await page.close();
     // The field was never left, so its settled value is not sent (see expectAllTyped): the keys are.
     await expectAllTyped({ ext, collector, installId, text: 'closing-now', value: null });
+    // Nothing pending, nothing captured: no alarm is left (an idle browser does no work).
+    const s = await status(ext);
+    expect(s.outbox.pending).toBe(0);
+    expect(s.upload.nextAttemptAt).toBeNull();
+    expect(await (await ext.page()).evaluate(() => chrome.alarms.getAll())).toEqual([]);
   });
 
   test('back/forward cache: a page restored from it keeps capturing', async ({ collector }) => {
@@ -119,23 +124,6 @@ test.describe('worker and browser faults', () => {
       await page.keyboard.press('End');
       await page.keyboard.type('second');
       await page.keyboard.press('Tab');
-      {
-        const cdp = await context.newCDPSession(page);
-        const ctxs: { id: number; name: string; auxData?: { type?: string } }[] = [];
-        cdp.on('Runtime.executionContextCreated', (e) => ctxs.push(e.context as never));
-        cdp.on('Runtime.consoleAPICalled', (e) => console.log('console', e.type, JSON.stringify(e.args.map((a) => a.value ?? a.description))));
-        cdp.on('Runtime.exceptionThrown', (e) => console.log('exception', JSON.stringify(e.exceptionDetails).slice(0, 500)));
-        await cdp.send('Runtime.enable');
-        await page.waitForTimeout(200);
-        console.log(JSON.stringify(ctxs.map((c) => [c.id, c.name, c.auxData?.type])));
-        const iso = ctxs.find((c) => c.name === 'Workflow Capture');
-        if (iso) {
-          const r = await cdp.send('Runtime.evaluate', { contextId: iso.id, awaitPromise: true, expression: `(async () => { try { return JSON.stringify({id: chrome.runtime.id, r: await chrome.runtime.sendMessage({kind:'events', events: []}).catch(e => 'ERR ' + e.message)}); } catch (e) { return 'THROW ' + e.message } })()` });
-          console.log('iso eval', JSON.stringify(r.result.value));
-        }
-        await page.keyboard.type('x');
-        await page.waitForTimeout(1500);
-      }
       const events = await expectAllTyped({ ext, collector, installId, text: 'firstsecond' });
       expect(events.some((e) => e.type === 'navigation' && e.kind === 'traverse')).toBe(true);
       expect(errors).toEqual([]);

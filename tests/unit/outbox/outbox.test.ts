@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Outbox } from '../../../lib/outbox/outbox';
+import { isQuotaError, Outbox } from '../../../lib/outbox/outbox';
 import type { EventBody } from '../../../lib/schema/event';
 
 let n = 0;
@@ -75,6 +75,20 @@ describe('lib/outbox/outbox', () => {
     const rest = (await outbox.nextBatch(10, 1e9, newId))!;
     expect(rest.events.map((e) => e.seq)).toEqual([2, 3]);
     expect((await outbox.stats()).quarantined).toBe(1);
+    // Seq 1 will never reach the collector: the next header says so.
+    expect(rest.batch.dropped).toBe(1);
+    expect((await outbox.stats()).droppedTotal).toBe(0);
+  });
+
+  it('a refused batch always ends: every refusal halves it or quarantines one event', async () => {
+    await outbox.append(Array.from({ length: 37 }, () => body()), 1, 0);
+    let refusals = 0;
+    for (let next = await outbox.nextBatch(100, 1e9, newId); next; next = await outbox.nextBatch(100, 1e9, newId)) {
+      await outbox.reject(next.batch, 413, 'too large', newId);
+      refusals++;
+      expect(refusals).toBeLessThan(200);
+    }
+    expect(await outbox.stats()).toMatchObject({ pending: 0, quarantined: 37, bytes: 0 });
   });
 
   it('deletes pending events since a time, and starts a fresh batch afterwards', async () => {
@@ -85,5 +99,81 @@ describe('lib/outbox/outbox', () => {
     const next = (await outbox.nextBatch(10, 1e9, newId))!;
     expect(next.batch.batchId).not.toBe(batch.batchId);
     expect(next.events).toHaveLength(1);
+  });
+});
+
+/**
+ * A full disk, as Chromium reports it: a put fails with a QuotaExceededError (and the transaction aborts).
+ * The next `times` puts into the events store fail; returns the undo.
+ */
+function failEventPuts(times: number): () => void {
+  const proto = IDBObjectStore.prototype;
+  const realPut = proto.put;
+  let left = times;
+  proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    if (this.name === 'events' && left > 0) {
+      left--;
+      throw new DOMException('The disk is full', 'QuotaExceededError');
+    }
+    return realPut.apply(this, args);
+  } as IDBObjectStore['put'];
+  return () => {
+    proto.put = realPut;
+  };
+}
+
+describe('lib/outbox/outbox when storage is full', () => {
+  it('recognises quota errors by name or message', () => {
+    expect(isQuotaError(new DOMException('x', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaError(new Error('Quota exceeded'))).toBe(true);
+    expect(isQuotaError(new DOMException('x', 'AbortError'))).toBe(false);
+    expect(isQuotaError(undefined)).toBe(false);
+  });
+
+  it('makes room by the drop policy and stores the new events, counting what it dropped', async () => {
+    await outbox.append([body('pointer'), body('key'), body('pointer'), body('key')], 1, 0);
+    const restore = failEventPuts(1);
+    try {
+      expect(await outbox.append([body('key')], 1, 0)).toMatchObject({ stored: 1, lost: 0, firstSeq: 5, lastSeq: 5 });
+    } finally {
+      restore();
+    }
+    const { batch, events } = (await outbox.nextBatch(100, 1e9, newId))!;
+    // Pointer paths went first; what is left plus what was dropped accounts for every seq.
+    expect(events.some((e) => e.type === 'pointer')).toBe(false);
+    expect(events.map((e) => e.seq)).toEqual([2, 4, 5]);
+    expect(batch.dropped).toBe(2);
+    expect((await outbox.stats()).droppedTotal).toBe(2);
+  });
+
+  it('when nothing helps, the events are lost but counted: their seqs become a reported hole', async () => {
+    await outbox.append([body()], 1, 0);
+    const { batch } = (await outbox.nextBatch(100, 1e9, newId))!;
+    const restore = failEventPuts(Infinity);
+    let result;
+    try {
+      result = await outbox.append([body(), body()], 1, 0);
+    } finally {
+      restore();
+    }
+    expect(result).toMatchObject({ stored: 0, lost: 2 });
+    await outbox.ack(batch);
+    const later = await outbox.append([body()], 1, 0);
+    expect(later.firstSeq).toBe(4);
+    const next = (await outbox.nextBatch(100, 1e9, newId))!;
+    expect(next.events.map((e) => e.seq)).toEqual([4]);
+    expect(next.batch.dropped).toBe(2);
+    expect((await outbox.stats()).droppedTotal).toBe(2);
+  });
+
+  it('a retry of events already stored is still a duplicate, not a loss, on a full disk', async () => {
+    const a = body();
+    await outbox.append([a], 1, 0);
+    const restore = failEventPuts(Infinity);
+    try {
+      expect(await outbox.append([a], 1, 0)).toMatchObject({ stored: 0, duplicates: 1, lost: 0 });
+    } finally {
+      restore();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS } from '../../../lib/constants';
-import { backoffDelayMs, parseRetryAfterMs } from '../../../lib/upload/backoff';
+import { backoffDelayMs, parseRetryAfterMs, RETRY_AFTER_TRUSTED_ATTEMPTS, retryDelayMs } from '../../../lib/upload/backoff';
 import { fitsBudget, localDay, nextDayStart, rateDelayMs, usageToday } from '../../../lib/upload/budget';
 
 describe('lib/upload/backoff', () => {
@@ -43,5 +43,19 @@ describe('lib/upload/budget', () => {
     expect(rateDelayMs(undefined, 64, 0)).toBe(0);
     expect(rateDelayMs({ start: 1000, bytes: 64 * 1024 }, 64, 1000)).toBe(1000);
     expect(rateDelayMs({ start: 1000, bytes: 64 * 1024 }, 64, 5000)).toBe(0);
+  });
+});
+
+describe('lib/upload/backoff retryDelayMs', () => {
+  it('takes a Retry-After as given for the first failures, then puts the backoff under it', () => {
+    for (let attempt = 1; attempt <= RETRY_AFTER_TRUSTED_ATTEMPTS; attempt++) expect(retryDelayMs(attempt, 1000, () => 1)).toBe(1000);
+    // A collector that keeps saying "Retry-After: 1" is slowed down like any other failure.
+    expect(retryDelayMs(RETRY_AFTER_TRUSTED_ATTEMPTS + 1, 1000, () => 0)).toBe(BACKOFF_BASE_MS / 2);
+    expect(retryDelayMs(RETRY_AFTER_TRUSTED_ATTEMPTS + 5, 0, () => 1)).toBe(BACKOFF_BASE_MS * 16);
+    // A long Retry-After still wins over a shorter backoff.
+    expect(retryDelayMs(RETRY_AFTER_TRUSTED_ATTEMPTS + 1, 10 * 60_000, () => 1)).toBe(10 * 60_000);
+    // Without one: the plain backoff, capped.
+    expect(retryDelayMs(2, undefined, () => 1)).toBe(BACKOFF_BASE_MS * 2);
+    expect(retryDelayMs(99, undefined, () => 1)).toBe(BACKOFF_MAX_MS);
   });
 });

@@ -1,10 +1,12 @@
 import 'fake-indexeddb/auto';
 import { gunzipSync } from 'node:zlib';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Outbox } from '../../../lib/outbox/outbox';
 import { POLICY_DEFAULTS, type Policy } from '../../../lib/schema/policy';
 import type { EventBody } from '../../../lib/schema/event';
 import { classify, Uploader } from '../../../lib/upload/uploader';
+import { BACKOFF_BASE_MS } from '../../../lib/constants';
+import { RETRY_AFTER_TRUSTED_ATTEMPTS } from '../../../lib/upload/backoff';
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'network-error';
 
@@ -16,6 +18,8 @@ let policy: Policy;
 let clock: number;
 let net: { online: boolean; metered: boolean };
 let n = 0;
+/** Called on every schedule(), before it is recorded (to interleave work the way the worker can). */
+let onSchedule: ((when: number | null) => Promise<void>) | undefined;
 
 const event = (): EventBody => ({
   v: 1, id: `ev-${++n}-xxxxxxxxxx`, ts: 1, url: 'https://a.example/', type: 'key', key: 'Tab',
@@ -31,7 +35,10 @@ function uploader() {
     now: () => clock,
     sleep: async (ms) => void (clock += ms),
     newId: () => `batch-${++n}-xxxxxxxx`,
-    schedule: async (when) => void scheduled.push(when),
+    schedule: async (when) => {
+      await onSchedule?.(when);
+      scheduled.push(when);
+    },
     network: () => net,
     fetch: async (url, init) => {
       const reply = replies.shift() ?? { status: 200, body: '{"ok":true}' };
@@ -51,6 +58,7 @@ beforeEach(async () => {
   clock = Date.parse('2026-11-27T10:00:00Z');
   net = { online: true, metered: false };
   policy = { ...POLICY_DEFAULTS, collectorUrl: 'https://c.example.com', authToken: 'tok' };
+  onSchedule = undefined;
 });
 
 describe('lib/upload/uploader', () => {
@@ -155,5 +163,98 @@ describe('lib/upload/uploader', () => {
     expect(classify(413, '', null, 0).kind).toBe('rejected');
     expect(classify(503, '', '5', 0)).toMatchObject({ kind: 'retry', retryAfterMs: 5000 });
     expect(classify(502, '', '5', 0)).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
+  });
+
+  it('counts every attempt against the daily budget, answered or not', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = [{ status: 500 }, { status: 503 }];
+    const up = uploader();
+    await up.run();
+    const afterOne = (await up.state()).usage.bytes;
+    expect(afterOne).toBeGreaterThan(0);
+    await up.run();
+    await up.run();
+    expect((await up.state()).usage.bytes).toBe(afterOne * 3);
+  });
+
+  it('does not let a collector that keeps sending "Retry-After: 1" make it spin', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = Array.from({ length: 6 }, () => ({ status: 503, headers: { 'Retry-After': '1' } }));
+    const up = uploader();
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await up.run();
+      delays.push(scheduled.at(-1)! - clock);
+    }
+    expect(delays.slice(0, RETRY_AFTER_TRUSTED_ATTEMPTS)).toEqual([1000, 1000, 1000]);
+    for (const d of delays.slice(RETRY_AFTER_TRUSTED_ATTEMPTS)) expect(d).toBeGreaterThanOrEqual(BACKOFF_BASE_MS / 2);
+  });
+
+  it('uploads early only when no wait is in force (backoff, block, deferral)', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = [{ status: 500 }];
+    const up = uploader();
+    expect(await up.run()).toBe('retry-later');
+    expect(await up.runIfDue()).toBe('not-due');
+    expect(requests).toHaveLength(1);
+    clock = (await up.state()).nextAttemptAt!;
+    expect(await up.runIfDue()).toBe('done');
+    expect(requests).toHaveLength(2);
+  });
+
+  it('resumes an offline deferral as soon as the network is back, and only then', async () => {
+    await outbox.append([event()], 1, 0);
+    net = { online: false, metered: false };
+    const up = uploader();
+    expect(await up.run()).toBe('offline');
+    expect(await up.runIfDue()).toBe('not-due');
+    expect(await up.networkChanged()).toBe('not-due');
+    net = { online: true, metered: false };
+    expect(await up.networkChanged()).toBe('done');
+    expect(requests).toHaveLength(1);
+    // Nothing was waiting for the network: a change does nothing at all.
+    expect(await up.networkChanged()).toBe('not-due');
+    expect(requests).toHaveLength(1);
+  });
+
+  it('never leaves events stored during the end of a run without an alarm', async () => {
+    await outbox.append([event()], 1, 0);
+    // An event arrives after the outbox looked empty, while the alarm is being cleared.
+    onSchedule = async (when) => {
+      if (when === null && onSchedule) {
+        onSchedule = undefined;
+        await outbox.append([event()], 1, 0);
+      }
+    };
+    expect(await uploader().run()).toBe('done');
+    expect(scheduled).toEqual([null, clock + policy.uploadIntervalMinutes * 60_000]);
+  });
+
+  it('records a failure of its own (storage, say) and tries again later instead of throwing', async () => {
+    await outbox.append([event()], 1, 0);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const up = uploader();
+    const real = outbox.nextBatch.bind(outbox);
+    outbox.nextBatch = async () => {
+      throw new Error('IndexedDB went away');
+    };
+    expect(await up.run()).toBe('retry-later');
+    expect((await up.state()).lastResult).toMatchObject({ ok: false, message: 'upload failed: IndexedDB went away' });
+    expect(scheduled.at(-1)).toBeGreaterThan(clock);
+    outbox.nextBatch = real;
+    expect(await up.run()).toBe('done');
+  });
+
+  it('says when new credentials lift a block, so uploads can resume at once', async () => {
+    await outbox.append([event()], 1, 0);
+    replies = [{ status: 403 }];
+    const up = uploader();
+    expect(await up.run()).toBe('blocked');
+    expect(await up.policyChanged()).toBe(false);
+    policy = { ...policy, collectorUrl: 'https://other.example.com' };
+    expect(await up.policyChanged()).toBe(true);
+    expect((await up.state()).blocked).toBeNull();
+    expect(await up.run()).toBe('done');
+    expect(requests.at(-1)!.url).toBe('https://other.example.com/v1/batches');
   });
 });
