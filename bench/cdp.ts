@@ -7,27 +7,17 @@
  * stop and stay stopped, and every benchmark should pay the same small debugging overhead in both arms,
  * so the benchmarks attach only to the targets they measure.
  */
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/fixtures/chromium';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
 
-/** The same flags as the end-to-end fixtures (tests/e2e/fixtures.ts), plus headless and a fixed window. */
-export const BENCH_CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-  '--headless',
-  '--window-size=1280,800',
-];
+/** The same flags as the end-to-end fixtures, plus headless and a fixed window. */
+export const BENCH_CHROMIUM_ARGS = [...CHROMIUM_ARGS, '--headless', '--window-size=1280,800'];
 
 type Json = Record<string, unknown>;
 type Listener = (params: Json, sessionId: string | undefined) => void;

@@ -32,7 +32,8 @@ export class ExtensionControl {
   }
 
   private async options(): Promise<Page> {
-    this.page ??= await this.browser.newPage(`chrome-extension://${EXTENSION_ID}/options.html`);
+    // A window of its own: opening it must not hide (and so change the visibility of) a measured tab.
+    this.page ??= await this.browser.newPage(`chrome-extension://${EXTENSION_ID}/options.html`, { newWindow: true });
     return this.page;
   }
 

@@ -146,6 +146,7 @@ async function main(): Promise<number> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    console.error(`bench: interrupted by ${signal}; closing browsers`);
     void closeAllBrowsers().finally(() => process.exit(130));
   });
 }

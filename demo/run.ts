@@ -15,12 +15,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCollector } from '../collector/server';
 import type { CaptureEvent } from '../lib/schema/event';
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/fixtures/chromium';
 import { startFixtureServer } from '../tests/fixtures/server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXT_DIR = path.join(ROOT, '.output/chrome-mv3-dev');
 const DB = path.join(ROOT, 'collector/data/demo.sqlite');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'Demo-Pa55word!';
 const EMAIL = 'ada.lovelace@acme.example';
 
@@ -53,14 +53,7 @@ async function main() {
       headless: !headed,
       viewport: { width: 1280, height: 800 },
       args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
+        ...CHROMIUM_ARGS,
         `--disable-extensions-except=${EXT_DIR}`,
         `--load-extension=${EXT_DIR}`,
       ],

@@ -70,8 +70,14 @@ export interface IdleResult {
   windowS: number;
   reps: IdleRep[];
   ratio: Summary;
+  /**
+   * Per half of the window. Chromium itself has bursts of tens of ms every few tens of seconds in both
+   * arms, at random phase, so halves are noisy: use the whole-window ratio.
+   */
   ratioFirstHalf: Summary;
   ratioSecondHalf: Summary;
+  /** CPU of the extension's own process (its service worker) in the with arm. */
+  extensionProcessMsPerMin: Summary;
   cpuMsPerMinWith: Summary;
   cpuMsPerMinWithout: Summary;
   extensionTimerInstalls: Summary;
@@ -268,6 +274,7 @@ export async function runIdle(opts: { reps: number; windowS: number; baseUrl: st
     ratio: summarize(reps.map((r) => r.ratio)),
     ratioFirstHalf: summarize(reps.map((r) => r.ratioHalves[0])),
     ratioSecondHalf: summarize(reps.map((r) => r.ratioHalves[1])),
+    extensionProcessMsPerMin: summarize(reps.map((r) => perMin(r.with.cpuMsByKind.extension ?? 0))),
     cpuMsPerMinWith: summarize(reps.map((r) => perMin(r.with.cpuMs))),
     cpuMsPerMinWithout: summarize(reps.map((r) => perMin(r.without.cpuMs))),
     extensionTimerInstalls: summarize(reps.map((r) => r.with.timers.extension.installs)),

@@ -27,6 +27,8 @@ export interface SessionResult {
   perActiveHour: { compressedKB: number; rawKB: number; httpUpKB: number };
   per1000Events: { compressedBytes: number; rawBytes: number };
   eventTypes: Record<string, number>;
+  /** Share of the raw NDJSON bytes per event type, in % (as stored by the collector). */
+  rawShareByType: Record<string, number>;
   checks: string[];
 }
 
@@ -59,12 +61,21 @@ export async function runSession(opts: { workloads: readonly Workload[]; baseUrl
     const perHour = (bytes: number) => Math.round(((bytes / durationS) * 3600) / 102.4) / 10;
     const installId = await ext.installId();
     const eventTypes: Record<string, number> = {};
+    const bytesByType: Record<string, number> = {};
+    let allBytes = 0;
     const text = await (await fetch(`${opts.wire.collectorUrl}/v1/events?installId=${installId}`)).text();
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       const type = (JSON.parse(line) as { type: string }).type;
       eventTypes[type] = (eventTypes[type] ?? 0) + 1;
+      bytesByType[type] = (bytesByType[type] ?? 0) + line.length;
+      allBytes += line.length;
     }
+    const rawShareByType = Object.fromEntries(
+      Object.entries(bytesByType)
+        .sort((a, b) => b[1] - a[1])
+        .map(([type, bytes]) => [type, Math.round((bytes / allBytes) * 1000) / 10]),
+    );
     const result: SessionResult = {
       workloads: opts.workloads.map((w) => w.name),
       durationS,
@@ -78,6 +89,7 @@ export async function runSession(opts: { workloads: readonly Workload[]; baseUrl
       perActiveHour: { compressedKB: perHour(bytesCompressed), rawKB: perHour(bytesRaw), httpUpKB: perHour(opts.wire.counters.up) },
       per1000Events: { compressedBytes: (bytesCompressed / events) * 1000, rawBytes: (bytesRaw / events) * 1000 },
       eventTypes,
+      rawShareByType,
       checks,
     };
     opts.log(

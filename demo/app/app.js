@@ -1,4 +1,5 @@
-import { initMenus } from './menus.js';
+// The menu widget is the menubar fixture's (the fixture server serves both apps).
+import { initMenus } from '../menubar/menus.js';
 
 const $ = (id) => document.getElementById(id);
 const user = sessionStorage.getItem('acme.user');

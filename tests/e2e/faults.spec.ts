@@ -162,7 +162,6 @@ test.describe('worker and browser faults', () => {
         const probe = new ExtensionPages(context, EXTENSION_ID);
         const alarms = await (await probe.page()).evaluate(() => chrome.alarms.getAll());
         test.info().annotations.push({ type: 'alarms after restart', description: JSON.stringify(alarms) });
-        console.log('alarms after restart', JSON.stringify(alarms), Date.now());
         // No upload is forced: the alarm (or the startup check) delivers what was pending.
         await expect
           .poll(async () => lastValue(await collector.events(installId)), { message: 'pending events uploaded after the restart', timeout: 45_000, intervals: [1000] })

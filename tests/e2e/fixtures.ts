@@ -8,24 +8,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaptureEvent } from '../../lib/schema/event';
+import { CHROMIUM, CHROMIUM_ARGS } from '../fixtures/chromium';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
+
+export { CHROMIUM, CHROMIUM_ARGS };
 
 export const DEV_BUILD = fileURLToPath(new URL('../../.output/chrome-mv3-dev', import.meta.url));
 export const RELEASE_BUILD = fileURLToPath(new URL('../../.output/chrome-mv3', import.meta.url));
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const COLLECTOR = 'http://127.0.0.1:8787';
 
-// Chromium otherwise dials Google hosts; the network here refuses them.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export async function launchWithExtension(extPath = DEV_BUILD, opts: { userDataDir?: string } = {}) {
   const userDataDir = opts.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'wc-e2e-'));
