@@ -31,7 +31,7 @@ export interface InjectReport {
 export async function injectIntoOpenTabs(): Promise<InjectReport> {
   const report: InjectReport = { tabs: 0, injected: 0 };
   const scripting = (browser as { scripting?: typeof browser.scripting }).scripting;
-  if (!scripting?.executeScript || 1) return report; // SANITY-CHECK-TEMP
+  if (!scripting?.executeScript) return report;
   const files = contentScriptFiles(browser.runtime.getManifest() as { content_scripts?: { js?: string[] }[] });
   if (files.length === 0) return report;
   const tabs = await browser.tabs.query({ url: CAPTURED_URLS });

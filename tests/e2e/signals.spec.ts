@@ -405,7 +405,6 @@ test.describe('signals: menu navigation (menubar fixture)', () => {
     await page.keyboard.press('Escape'); // View closes
     await expect.poll(() => page.evaluate(() => (window as any).__state().commands)).toEqual(['File/Export/PDF', 'View/Show ruler']);
     const events = await collected((es) => menus(es).some((m) => m.action === 'close'), 'the close');
-    if (process.env.DEBUG_SIGNALS) for (const e of events) console.log(e.seq, e.ts, e.type, 'key' in e ? e.key : '', e.type === 'menu' ? `${e.action} ${e.path.join('>')} ${e.trigger}` : '', cssOf(targetOf(e)).join(' '));
     expect(menuBrief(events)).toEqual([
       'open menubar File',
       'open menubar File > Export',
