@@ -12,8 +12,7 @@
  */
 import { MAX_VALUE_CHARS } from '../../constants';
 import { createFocusSessionGate, redactTyping } from '../../privacy';
-import type { Inspected } from '../context';
-import { eventTarget, listen, type CaptureContext, type Observer } from '../context';
+import { eventTarget, listen, type CaptureContext, type Inspected, type Observer } from '../context';
 
 function valueOf(el: Element): string | undefined {
   if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return el.value;
@@ -42,12 +41,16 @@ function caretOf(ctx: CaptureContext, el: Element): number | null {
   if (el instanceof HTMLElement && el.isContentEditable) {
     // Characters before the caret. innerText (the value) adds line breaks that textContent lacks, so this
     // is at most the caret's true index: cutting there withholds more, never less.
-    const sel = (el.getRootNode() as Document | ShadowRoot & { getSelection?: () => Selection | null }).getSelection?.() ?? ctx.doc.getSelection();
-    if (!sel || sel.rangeCount === 0 || !el.contains(sel.focusNode)) return null;
-    const before = ctx.doc.createRange();
-    before.selectNodeContents(el);
-    before.setEnd(sel.focusNode!, sel.focusOffset);
-    return before.toString().length;
+    try {
+      const sel = (el.getRootNode() as Document | (ShadowRoot & { getSelection?: () => Selection | null })).getSelection?.() ?? ctx.doc.getSelection();
+      if (!sel || sel.rangeCount === 0 || !el.contains(sel.focusNode)) return null;
+      const before = ctx.doc.createRange();
+      before.selectNodeContents(el);
+      before.setEnd(sel.focusNode!, sel.focusOffset);
+      return before.toString().length;
+    } catch {
+      return 0; // cannot tell where the caret is: withhold the whole intermediate value
+    }
   }
   return null;
 }
