@@ -29,6 +29,3 @@ export function resolveManaged({ managed, error }: { managed: unknown; error?: s
   return resolved;
 }
 
-export async function loadPolicy(): Promise<ResolvedPolicy> {
-  return resolveManaged(await readManagedPolicy());
-}
