@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import type { CaptureEvent } from '../../lib/schema/event';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS } from '../../lib/constants';
 import { nextDayStart } from '../../lib/upload/budget';
 import {
@@ -146,7 +147,11 @@ test.describe('worker and browser faults', () => {
           const page = await openForm(context, apps.url);
           await page.keyboard.type('before-restart');
           await page.keyboard.press('Tab');
-          await waitForPending(ext, 5);
+          // Everything is in the outbox, the field's settled value included (what a browser quit
+          // catches still buffered in a page, within the content script's flush delay, is not tested here).
+          await expect
+            .poll(async () => lastValue((await ext.send<{ events: CaptureEvent[] }>({ kind: 'pending-events', limit: 1000 })).events.slice().reverse()))
+            .toBe('before-restart');
           // The collector is busy: the batch stays in the outbox with an alarm set a few seconds out.
           await collector.faults(onBatches({ status: 503, retryAfter: '4' }));
           expect((await uploadNow(ext)).outcome).toBe('retry-later');
