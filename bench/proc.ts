@@ -75,7 +75,7 @@ function threadCpuMs(pid: number): Map<number, number> | undefined {
   }
 }
 
-/** What a Chromium process is, from its command line: browser, renderer, extension, gpu, utility:<service>, … */
+/** What a Chromium process is, from its command line: browser, renderer, extension, browser-ui, gpu, utility:<service>, … */
 export function processKind(pid: number): string {
   let args: string[];
   try {
@@ -87,7 +87,12 @@ export function processKind(pid: number): string {
   const value = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const type = value('type');
   if (!type) return 'browser';
-  if (type === 'renderer') return args.includes('--extension-process') ? 'extension' : 'renderer';
+  if (type === 'renderer') {
+    if (args.includes('--extension-process')) return 'extension';
+    // Chromium's own WebUI (in headless: the omnibox popup), not a web page.
+    if (args.includes('--top-chrome-webui')) return 'browser-ui';
+    return 'renderer';
+  }
   if (type === 'utility') return `utility:${(value('utility-sub-type') ?? '?').replace(/\.mojom\./, '.')}`;
   return type;
 }

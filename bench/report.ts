@@ -107,6 +107,10 @@ export function buildRows(r: Results): Row[] {
       });
       rows.push({ area: 'In-page', metric: 'Added script time, interaction workload', result: `${fmt(i.scriptAddedMs, 0)} ms of ${fmt(i.taskWithoutMs, 0)} ms page task time`, target: '', reference: '', verdict: '' });
     }
+    const perWorkload = ['form', 'menubar', 'scroll', 'large']
+      .map((name) => (ip.compare[name] ? `${name} ${pct(ip.compare[name].threadRatio)}` : ''))
+      .filter(Boolean);
+    rows.push({ area: 'In-page', metric: 'Added main-thread CPU per workload', result: perWorkload.join(', '), target: '', reference: '', verdict: '' });
     if (l) {
       rows.push({ area: 'In-page', metric: 'Added main-thread task time, large DOM (~18k nodes)', result: pct(l.taskRatio), target: '(≤ 2 %)', reference: '', verdict: verdict((l.taskRatio.median - 1) * 100 <= 2) });
       rows.push({
@@ -158,7 +162,8 @@ export function buildRows(r: Results): Row[] {
       metric: `Browser CPU over ${idle.windowS} s idle, 3 tabs, with ÷ without`,
       result:
         `${fmt(idle.ratio, 2)} (${fmt(idle.cpuMsPerMinWith, 0)} vs ${fmt(idle.cpuMsPerMinWithout, 0)} CPU ms/min; ` +
-        `extension process ${fmt(idle.extensionProcessMsPerMin, 0)} ms/min of it)`,
+        `extension process ${fmt(idle.extensionProcessMsPerMin, 0)} ms/min of it); ` +
+        `first half ${fmt(idle.ratioFirstHalf, 2)}, second half ${fmt(idle.ratioSecondHalf, 2)}`,
       target: '≤ 1.02',
       reference: '',
       verdict: verdict(idle.ratio.median <= 1.02),

@@ -6,14 +6,16 @@
  *
  *   npm run build:dev && npm run bench            full run (several minutes)
  *   npm run bench -- --quick                      fewer repetitions, 15 s idle window
- *   npm run bench -- --only=inpage,idle           some scenarios (inpage, session, burst, pause, idle)
+ *   npm run bench -- --only=inpage,idle           some scenarios (inpage, session, burst, pause, idle),
+ *                                                 written to bench/results/only-<names>.json
  *   npm run bench -- --only=profile               where the extension's time goes (CPU profiles)
  *   npm run bench -- --reps=3 --idle-seconds=30   override repetitions / idle window
  *   npm run bench -- --docs | --no-docs           update docs/performance.md (default: complete full runs)
+ *   npm run bench -- --report [--docs]            print the table of bench/results/latest.json again
  *
  * On shared machines run it under the e2e lock: flock /tmp/wc-e2e.lock -c "npm run build:dev && npm run bench".
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startFixtureServer, type FixtureServer } from '../tests/fixtures/server';
 import { closeAllBrowsers } from './cdp';
@@ -51,13 +53,29 @@ function parseArgs(argv: string[]) {
     idleSeconds: Number(value('idle-seconds') ?? (quick ? 15 : 60)),
     pauseReps: reps ?? (quick ? 2 : 5),
     burstEvents: Number(value('burst-events') ?? 10_000),
+    partial: onlyArg !== undefined,
     // The documented results are those of a complete full run, unless asked otherwise.
     docs: flag('docs') ? true : flag('no-docs') ? false : !quick && onlyArg === undefined,
   };
 }
 
+/** `--report`: rebuild the table (and with --docs the documentation block) from the last results. */
+function reportOnly(docs: boolean): number {
+  const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+  const results = JSON.parse(readFileSync(`${outDir}latest.json`, 'utf8')) as Results;
+  const rows = buildRows(results);
+  const table = renderTable(rows);
+  console.log(table);
+  if (docs) {
+    const doc = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
+    console.log(updateDocs(doc, results, table) ? 'updated docs/performance.md' : 'docs/performance.md has no results markers; not updated');
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (process.argv.includes('--report')) return reportOnly(process.argv.includes('--docs'));
   if (!existsSync(`${EXTENSION_DIR}/manifest.json`)) {
     console.error(`bench: no development build at ${EXTENSION_DIR}; run \`npm run build:dev\` first`);
     return 2;
@@ -135,8 +153,10 @@ async function main(): Promise<number> {
   log(`(${Math.round((Date.now() - started) / 1000)} s; targets are design goals: this run passes or fails on errors only)`);
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(`${outDir}latest.json`, JSON.stringify(results, null, 2) + '\n');
-  log(`wrote bench/results/latest.json`);
+  // A partial run (--only) must not replace the last complete results.
+  const name = args.partial ? `only-${args.only.join('-')}.json` : 'latest.json';
+  writeFileSync(`${outDir}${name}`, JSON.stringify(results, null, 2) + '\n');
+  log(`wrote bench/results/${name}`);
   if (args.docs) {
     const doc = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
     log(updateDocs(doc, results, table) ? 'updated docs/performance.md' : 'docs/performance.md has no results markers; not updated');

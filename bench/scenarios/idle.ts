@@ -71,8 +71,9 @@ export interface IdleResult {
   reps: IdleRep[];
   ratio: Summary;
   /**
-   * Per half of the window. Chromium itself has bursts of tens of ms every few tens of seconds in both
-   * arms, at random phase, so halves are noisy: use the whole-window ratio.
+   * Per half of the window: in a 60 s window the worker idles out during the first half, so the second
+   * is the steady state. Chromium itself has bursts of tens of ms every few tens of seconds in both
+   * arms, at random phase, so halves are noisier than the whole window.
    */
   ratioFirstHalf: Summary;
   ratioSecondHalf: Summary;
