@@ -3,7 +3,9 @@
  * and the batcher, with one combined teardown (pause, opt-out, site exclusion, extension reload).
  */
 import { describeTarget, framePath } from '../describe';
-import { holdsPrivateText, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
+import { setContentGuard } from '../describe/guard';
+import { holdsPrivateContent, privacyContentGuard } from '../privacy/content-guard';
+import { redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
@@ -53,13 +55,13 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     batcher,
     on: (s) => signals.has(s),
     redactText,
-    isMasked: (el) => targetPrivacy(el, extra).masked || holdsPrivateText(el, extra),
+    isMasked: (el) => targetPrivacy(el, extra).masked || holdsPrivateContent(el, extra),
     inspect(el) {
       if (!el) return undefined;
       const privacy = targetPrivacy(el, extra);
       if (privacy.neverCaptured) return undefined;
       // An ordinary element whose content holds masked or blocked text is described without that text.
-      const masked = privacy.masked || holdsPrivateText(el, extra);
+      const masked = privacy.masked || holdsPrivateContent(el, extra);
       const target = describeTarget(el, { masked, redact: redactText, isSensitive: (field) => targetPrivacy(field, extra).masked });
       return { el, masked, ignored: privacy.level === 'ignore', target };
     },
@@ -88,9 +90,12 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     },
   };
 
+  // Every name computed from here on (targets, menu paths, selectors) leaves private text out.
+  const offGuard = setContentGuard(privacyContentGuard(extra));
   // Before any observer: password inputs are remembered before a "show password" toggle can run.
   const passwords = watchPasswordFields(doc);
   const teardowns: Teardown[] = [
+    offGuard,
     listen(doc, ['pointerdown', 'keydown', 'focusin'], (e) => passwords.noteEvent(e)),
     () => passwords.stop(),
   ];

@@ -21,6 +21,7 @@ import {
   isHidden,
   rootOf,
 } from './dom';
+import { isPrivateOwn, isPrivateWithin } from './guard';
 import { roleOf } from './role';
 
 export interface NameOptions {
@@ -77,6 +78,10 @@ interface State {
   cssContent: boolean;
   visits: number;
   visited: Set<Element>;
+  /** The element itself is private: its own aria-label and title may repeat what it hides. */
+  topPrivate: boolean;
+  /** Some content was left out because the privacy rules hide it (the name is not Chrome's). */
+  withheld: boolean;
 }
 
 interface Mode {
@@ -90,6 +95,8 @@ interface Mode {
   referenced?: boolean;
   /** Already known to be visible (checked by the parent's content traversal). */
   visible?: boolean;
+  /** Reached by reference (a label, a legend): its ancestors were not walked, so ask about them too. */
+  entry?: boolean;
 }
 
 /**
@@ -121,19 +128,64 @@ function blank(s: string): boolean {
  * Not redacted: the caller applies privacy rules. Trim it for display.
  */
 export function accessibleName(el: Element, opts: NameOptions = {}): string {
+  return accessibleNameInfo(el, opts).name;
+}
+
+export interface NameInfo {
+  name: string;
+  /**
+   * Part of what Chrome would read was left out because the privacy rules hide it (see ./guard): the
+   * name is safe to record but is not Chrome's, so no aria selector may be built from it.
+   */
+  withheld: boolean;
+}
+
+/** `accessibleName`, saying whether private content was left out. */
+export function accessibleNameInfo(el: Element, opts: NameOptions = {}): NameInfo {
+  const topPrivate = isPrivateWithin(el);
   const st: State = {
     root: el,
     rootRole: roleOf(el),
-    fromContent: opts.fromContent !== false,
+    fromContent: opts.fromContent !== false && !topPrivate,
     cssContent: opts.cssContent !== false,
     visits: 0,
     visited: new Set(),
+    topPrivate,
+    withheld: topPrivate,
   };
   try {
-    return clip(finish(compute(el, st, { top: true, labelledBy: false, traversal: false })), MAX_NAME_CHARS);
+    const name = clip(finish(compute(el, st, { top: true, labelledBy: false, traversal: false })), MAX_NAME_CHARS);
+    return { name, withheld: st.withheld };
   } catch {
-    return '';
+    return { name: '', withheld: true };
   }
+}
+
+/**
+ * Whether a private element's own aria-label or title may name it: only when it does not repeat what
+ * the element holds (a field's value, an element's text). "Password" on a password field stays; an
+ * aria-label that spells out the masked card number, or any word of it, does not.
+ */
+function ownLabelAllowed(el: Element, label: string): boolean {
+  const value =
+    el.localName === 'input' || el.localName === 'textarea' || el.localName === 'select'
+      ? String((el as HTMLInputElement).value ?? '')
+      : isFormLike(el)
+        ? ''
+        : (el.textContent ?? '');
+  const words = (s: string) => s.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 2);
+  const held = new Set(words(value));
+  if (held.size === 0) return el.localName === 'input' || el.localName === 'textarea' || el.localName === 'select' || isFormLike(el);
+  const compactValue = words(value).join('');
+  const compactLabel = words(label).join('');
+  if (compactValue.length >= 2 && (compactLabel.includes(compactValue) || compactValue.includes(compactLabel))) return false;
+  return !words(label).some((w) => held.has(w));
+}
+
+/** Custom text fields and choosers whose text is their value. */
+function isFormLike(el: Element): boolean {
+  const role = (el.getAttribute('role') ?? '').trim().toLowerCase();
+  return isEditableRoot(el) || role === 'textbox' || role === 'combobox' || role === 'searchbox' || role === 'spinbutton';
 }
 
 /** True when `el` is a strict descendant of the target (content the caller may have asked to skip). */
@@ -166,6 +218,11 @@ function compute(el: Element, st: State, mode: Mode): string {
     if (!st.fromContent && insideRoot(el, st)) return '';
   }
   st.visited.add(el);
+  // Private text (a marker, a sensitive field) names nothing, wherever the name computation reaches it.
+  if (!mode.top && (mode.referenced || mode.entry ? isPrivateWithin(el) : isPrivateOwn(el))) {
+    st.withheld = true;
+    return MARK;
+  }
   const tag = el.localName;
   const role = mode.top ? st.rootRole : roleOf(el);
 
@@ -203,7 +260,10 @@ function compute(el: Element, st: State, mode: Mode): string {
 
   // 2D: aria-label.
   const ariaLabel = el.getAttribute('aria-label');
-  if (ariaLabel && ariaLabel.trim()) return ariaLabel.trim();
+  if (ariaLabel && ariaLabel.trim()) {
+    if (!(mode.top && st.topPrivate) || ownLabelAllowed(el, ariaLabel)) return ariaLabel.trim();
+    st.withheld = true;
+  }
 
   const presentational = role === 'none' || role === 'presentation';
 
@@ -223,7 +283,10 @@ function compute(el: Element, st: State, mode: Mode): string {
 
   // 2I: tooltip.
   const title = el.getAttribute('title');
-  if (title && title.trim()) return title.trim();
+  if (title && title.trim()) {
+    if (!(mode.top && st.topPrivate) || ownLabelAllowed(el, title)) return title.trim();
+    st.withheld = true;
+  }
 
   // Last resort for text fields: the placeholder (never the value).
   if (mode.top) {
@@ -248,7 +311,7 @@ function nativeName(el: Element, tag: string, st: State, mode: Mode): string {
   if (LABELABLE.has(tag) && !(tag === 'input' && inputType(el) === 'hidden')) {
     const labels = labelsOf(el);
     if (labels.length > 0) {
-      const parts = labels.map((l) => compute(l, st, { top: false, labelledBy: mode.labelledBy, traversal: true }));
+      const parts = labels.map((l) => compute(l, st, { top: false, labelledBy: mode.labelledBy, traversal: true, entry: true }));
       const joined = collapse(parts.join(' '));
       if (!blank(joined)) return joined;
     }

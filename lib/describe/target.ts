@@ -10,7 +10,7 @@
 import type { Target } from '../schema/event';
 import { boxOf } from './box';
 import { clip, collapse, inputType } from './dom';
-import { accessibleName } from './name';
+import { accessibleNameInfo } from './name';
 import { roleOf } from './role';
 import { TEST_ID_ATTRIBUTES, selectorsFor } from './selectors';
 
@@ -78,14 +78,18 @@ export function describeTarget(el: Element, opts: DescribeOptions): Target {
   let role: string | undefined;
   let name = '';
   let ariaName = '';
+  let withheld = false;
   try {
     role = roleOf(el);
-    const raw = accessibleName(el, { fromContent: !masked });
+    const info = accessibleNameInfo(el, { fromContent: !masked });
+    const raw = info.name;
+    withheld = info.withheld;
     if (raw) {
       const redacted = redact(raw);
       // Only a name redaction left untouched goes into a selector (and it must match the page exactly,
-      // icon-font glyphs included); the recorded name drops private-use glyphs, which mean nothing.
-      ariaName = redacted === raw ? raw : '';
+      // icon-font glyphs included); the recorded name drops private-use glyphs, which mean nothing. A
+      // name with private text left out is not Chrome's name: no aria selector from it.
+      ariaName = redacted === raw && !withheld ? raw : '';
       name = clip(collapse(redacted.replace(PRIVATE_USE, '')), MAX_NAME);
     }
   } catch {
@@ -93,7 +97,7 @@ export function describeTarget(el: Element, opts: DescribeOptions): Target {
   }
   const target: Target = {
     tag: clip(el.localName || el.nodeName.toLowerCase(), MAX_TAG),
-    selectors: selectorsFor(el, { name: ariaName, masked, redact, isSensitive: opts.isSensitive }),
+    selectors: selectorsFor(el, { name: ariaName, masked: masked || withheld, redact, isSensitive: opts.isSensitive }),
     box: boxOf(el),
     masked,
   };

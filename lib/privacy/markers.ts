@@ -44,6 +44,29 @@ const CLASS_MARKERS: ReadonlyMap<string, Rank> = new Map<string, Rank>([
   ['fs-mask', MASK],
   // Heap: "heap-ignore" hides text and values from Heap; the closest of our levels that keeps them out is mask.
   ['heap-ignore', MASK],
+  ['heap-redact-text', MASK],
+  // Amplitude session replay.
+  ['amp-block', BLOCK],
+  ['amp-mask', MASK],
+  // Mixpanel session replay.
+  ['mp-block', BLOCK],
+  ['mp-mask', MASK],
+  ['mp-no-track', BLOCK],
+  // LogRocket.
+  ['lr-hide', BLOCK],
+  ['_lr-hide', BLOCK],
+  // Mouseflow.
+  ['mouseflow-hidden', MASK],
+  // Quantum Metric.
+  ['qm-mask', MASK],
+  // Glassbox and Contentsquare class names.
+  ['cs-mask', MASK],
+  ['cs-block', BLOCK],
+  // rrweb-based tools that follow its naming with their own prefix (OpenReplay).
+  ['or-mask', MASK],
+  ['or-block', BLOCK],
+  // Smartlook.
+  ['smartlook-hide', BLOCK],
 ]);
 
 function byValue(value: string, table: Readonly<Record<string, Rank>>): Rank {
@@ -63,6 +86,21 @@ const ATTRIBUTE_MARKERS: ReadonlyMap<string, (value: string) => Rank> = new Map<
   // Hotjar and LogRocket mark private text by presence.
   ['data-hj-suppress', () => MASK],
   ['data-private', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  // Heap attribute forms.
+  ['data-heap-redact-text', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  ['data-heap-ignore', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  // Smartlook.
+  ['data-recording-sensitive', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  ['data-recording-disable', (v) => (v.trim().toLowerCase() === 'false' ? NONE : BLOCK)],
+  // Contentsquare.
+  ['data-cs-mask', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  // Quantum Metric.
+  ['data-qm-block', (v) => (v.trim().toLowerCase() === 'false' ? NONE : BLOCK)],
+  ['data-qm-mask', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  // OpenReplay.
+  ['data-openreplay-obscured', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  ['data-openreplay-masked', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  ['data-openreplay-hidden', (v) => (v.trim().toLowerCase() === 'false' ? NONE : BLOCK)],
   // Datadog RUM privacy levels.
   [
     'data-dd-privacy',
@@ -197,6 +235,18 @@ function ownRank(el: Element, extra: readonly string[]): Rank {
   }
   if (rank < MASK && extra.length > 0 && matchesAnySelector(el, extra)) rank = MASK;
   return rank;
+}
+
+/**
+ * True when a marker or policy selector on this element alone (not its ancestors) masks or blocks its
+ * subtree. For walks that go downwards and have already asked about the ancestors.
+ */
+export function masksOwnSubtree(el: Element, extraSensitiveSelectors: readonly string[]): boolean {
+  try {
+    return ownRank(el, extraSensitiveSelectors) >= MASK;
+  } catch {
+    return true;
+  }
 }
 
 /** The element one step up, crossing shadow-root hosts and same-origin frame boundaries. */

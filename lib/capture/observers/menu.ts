@@ -10,6 +10,7 @@
  * hovering its parent is reported with `trigger: 'hover'`, so that a replay hovers it too.
  */
 import { menuContext, menuOpenerOf, openerChain, opensSubmenu } from '../../describe/menu';
+import { accessibleName } from '../../describe/name';
 import { eventTarget, listen, type CaptureContext, type Observer } from '../context';
 
 const CHOOSABLE = new Set(['menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'tab', 'treeitem']);
@@ -197,7 +198,8 @@ export const initMenuObserver: Observer = (ctx) => {
     if (reported.get(el) === open) return;
     reported.set(el, open);
     const label = el instanceof HTMLDetailsElement ? el.querySelector(':scope > summary') : undefined;
-    const name = label ? (label.textContent ?? '').trim() : (seen.target.name ?? '');
+    // The summary's name, not its raw text: marked text inside it is left out (lib/describe/guard).
+    const name = label ? accessibleName(label).trim() : (seen.target.name ?? '');
     ctx.emit({
       type: 'menu',
       action: open ? 'open' : 'close',
