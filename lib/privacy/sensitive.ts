@@ -163,16 +163,74 @@ const SECRET_PHRASES: readonly RegExp[] = [
   /\b(security|secret) (answer|question)s?\b/,
   /\bpassport (number|num|no|nr)\b/,
   /\bdriv(er|ers|ing) licen[cs]e\b/,
+  // Wallets and account recovery.
+  /\b(recovery|seed|secret|mnemonic|backup|wallet) (phrase|words?|keys?|sentence)\b/,
+  /\bmnemonic\b/,
+  // Codes that sign someone in, whatever the app calls them.
+  /\b(login|log in|logon|sign in|signin|unlock|confirmation|verification|verify|authenticator|authentication|app|activation|passcode|access|security|device|pairing|sms|email|text message) (code|number|pin)s?\b/,
+  // Banks' "memorable information" and security answers.
+  /\bmemorable\b/,
+  /\b(security|secret|challenge) (answer|response|word)s?\b/,
+  /\banswer to (your|the) (security|secret|challenge)\b/,
+  /\b(mother s|mothers|mother) maiden\b/,
+  /\bpass ?key\b/,
+  /\bprivate (key|phrase)\b/,
 ];
 
-/** "Password" and friends in other languages, found anywhere in the text. */
+/**
+ * Secret labels in the languages business software is most used in (Spanish, German, French, Portuguese,
+ * Italian, Dutch, Japanese, Chinese, Korean, Russian, Polish, Turkish, Arabic, Hebrew, Nordic, Czech,
+ * Hungarian, Romanian, Hindi), found anywhere in the text, also without accents. Words that are also
+ * everyday words elsewhere are left out ("账号" is a user name in Chinese; "TAN" a colour in English).
+ */
 const LOCALIZED_SECRETS = [
-  'contraseña', 'contrasena', 'mot de passe', 'motdepasse', 'senha', 'wachtwoord', 'hasło', 'haslo',
-  'lösenord', 'losenord', 'salasana', 'adgangskode', 'passord', 'heslo', 'jelszó', 'jelszo', 'parolă',
-  'пароль', '密码', '密碼', 'パスワード', '비밀번호', 'كلمة المرور', 'סיסמה', 'şifre',
-  'geheimzahl', 'kartennummer', 'geburtsdatum', 'numéro de carte', 'número de tarjeta', 'fecha de nacimiento',
-  'date de naissance', 'codice fiscale',
+  // Password.
+  'contraseña', 'contrasena', 'mot de passe', 'motdepasse', 'senha', 'wachtwoord', 'hasło', 'haslo', 'passwort',
+  'lösenord', 'losenord', 'salasana', 'adgangskode', 'passord', 'heslo', 'jelszó', 'jelszo', 'parolă', 'parola',
+  'пароль', '密码', '密碼', 'パスワード', '비밀번호', '암호', 'كلمة المرور', 'كلمة السر', 'סיסמה', 'şifre', 'sifre',
+  'पासवर्ड', 'clave de acceso', 'clave secreta', 'palavra-passe', 'palavra passe', 'kennwort', 'geheimzahl',
+  'code secret', 'codice segreto', 'код доступа',
+  // PIN and one-time / verification codes.
+  'pin-code', 'pin-kod', 'пин-код', 'пин код', '暗証番号', '暗証', 'ワンタイム', '確認コード', '認証コード', '認証番号',
+  '验证码', '驗證碼', '校验码', '动态码', '口令', '인증번호', '인증 번호', '인증코드', '인증 코드', '보안코드', '보안 코드',
+  'código de verificación', 'codigo de verificacion', 'código de verificação', 'codigo de verificacao',
+  'código de seguridad', 'codigo de seguridad', 'código de segurança', 'codigo de seguranca',
+  'code de vérification', 'code de verification', 'code de sécurité', 'code de securite', 'code de confirmation',
+  'codice di verifica', 'codice di sicurezza', 'codice otp', 'verificatiecode', 'beveiligingscode',
+  'bestätigungscode', 'bestatigungscode', 'sicherheitscode', 'einmalcode', 'einmalpasswort', 'zugangscode',
+  'prüfnummer', 'prufnummer', 'prüfziffer', 'код подтверждения', 'код безопасности', 'одноразовый',
+  'kod weryfikacyjny', 'kod bezpieczeństwa', 'kod bezpieczenstwa', 'kod sms', 'doğrulama kodu', 'dogrulama kodu',
+  'güvenlik kodu', 'guvenlik kodu', 'رمز التحقق', 'رمز الأمان', 'cryptogramme', 'セキュリティコード', '安全码', '安全碼',
+  // Cards, expiry.
+  'kartennummer', 'numéro de carte', 'numero de carte', 'número de tarjeta', 'numero de tarjeta', 'número do cartão',
+  'numero do cartao', 'numero della carta', 'numero di carta', 'kaartnummer', 'номер карты', 'numer karty',
+  'kart numarası', 'kart numarasi', 'رقم البطاقة', 'カード番号', '卡号', '卡號', '카드번호', '카드 번호',
+  'ablaufdatum', 'gültig bis', 'gultig bis', "date d'expiration", 'date d expiration', 'fecha de caducidad',
+  'fecha de vencimiento', 'data de validade', 'data di scadenza', 'vervaldatum', 'срок действия', 'data ważności',
+  'data waznosci', 'son kullanma', '有効期限', '有效期', '유효기간', '유효 기간',
+  // Bank accounts.
+  'kontonummer', 'numéro de compte', 'numero de compte', 'número de cuenta', 'numero de cuenta', 'número da conta',
+  'numero da conta', 'numero di conto', 'rekeningnummer', 'номер счета', 'номер счёта', 'numer konta',
+  'hesap numarası', 'hesap numarasi', '口座番号', '银行账号', '銀行帳號', '계좌번호', '계좌 번호',
+  // Dates of birth and national ids.
+  'geburtsdatum', 'date de naissance', 'fecha de nacimiento', 'data de nascimento', 'data di nascita', 'geboortedatum',
+  'дата рождения', 'data urodzenia', 'doğum tarihi', 'dogum tarihi', 'تاريخ الميلاد', '生年月日', '出生日期', '생년월일',
+  'codice fiscale', 'sozialversicherungsnummer', 'steueridentifikationsnummer', 'steuer-id', 'steuernummer',
+  'numéro de sécurité sociale', 'numero de securite sociale', 'número de seguridad social', 'numero de seguridad social',
+  'burgerservicenummer', 'tc kimlik', 'マイナンバー', '身份证', '身份證', '주민등록번호', '주민번호', 'снилс', 'паспорт',
+  // Security questions.
+  'sicherheitsfrage', 'question secrète', 'question secrete', 'réponse secrète', 'reponse secrete',
+  'pregunta de seguridad', 'respuesta de seguridad', 'pergunta de segurança', 'pergunta de seguranca',
+  'domanda di sicurezza', 'risposta segreta', 'контрольный вопрос', '秘密の質問', '安全问题', '密保', '보안 질문',
 ];
+
+/** Whole words (in any language written with spaces) that name a national id, bank or login secret. */
+const LOCALIZED_SECRET_WORDS = new Set([
+  'pesel', 'cpf', 'dni', 'nif', 'bsn', 'nino', 'pps', 'ahv', 'avs', 'snils', 'rib', 'curp', 'rfc',
+  'mtan', 'itan', 'smstan', 'pushtan', 'chiptan', 'photan', 'tans', 'pincode', 'geheimzahl', 'kennwort', 'passwort',
+  'contrasena', 'senha', 'wachtwoord', 'haslo', 'sifre', 'salasana', 'passord', 'heslo', 'jelszo', 'cvc2', 'cvv2',
+  'kryptogramm', 'cryptogramme',
+]);
 
 /** Splits text into lowercase words at spaces, punctuation, `_`, `-` and camelCase boundaries. */
 export function splitWords(text: string): string[] {
@@ -211,7 +269,7 @@ export function isSensitiveLabel(text: string | null | undefined): boolean {
   for (const w of LOCALIZED_SECRETS) if (lower.includes(w) || stripped.includes(w)) return true;
   const words = splitWords(s);
   if (words.length === 0) return false;
-  for (const w of words) if (secretWord(w)) return true;
+  for (const w of words) if (secretWord(w) || LOCALIZED_SECRET_WORDS.has(w)) return true;
   const joined = words.join(' ');
   return SECRET_PHRASES.some((re) => re.test(joined));
 }
@@ -243,8 +301,10 @@ function isTextEntry(el: Element): boolean {
 }
 
 const DESCRIBING_ATTRIBUTES = [
-  'name', 'id', 'class', 'placeholder', 'title', 'aria-label', 'aria-placeholder', 'data-placeholder',
-  'data-testid', 'data-test-id', 'data-test', 'data-qa', 'data-cy', 'formcontrolname',
+  'name', 'id', 'class', 'placeholder', 'title', 'aria-label', 'aria-placeholder', 'aria-description',
+  'data-placeholder', 'data-testid', 'data-test-id', 'data-test', 'data-qa', 'data-cy', 'formcontrolname',
+  // Web components name their field with attributes on the host (Shoelace, UI5, Material Web…).
+  'label', 'hint', 'help-text', 'helper-text', 'supporting-text', 'description',
 ];
 
 function textOf(el: Element | null | undefined): string {
@@ -252,30 +312,127 @@ function textOf(el: Element | null | undefined): string {
   return t.length > MAX_LABEL_CHARS ? t.slice(0, MAX_LABEL_CHARS) : t;
 }
 
+/** Text short enough to be a label rather than content. */
+function labelText(el: Element | null | undefined): string {
+  const t = (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  return t.length > MAX_CONTEXT_CHARS ? '' : t;
+}
+
+/** Longest text a heading, cell or neighbour may have to count as a field's description. */
+const MAX_CONTEXT_CHARS = 120;
+
 function byId(root: Node, id: string): Element | null {
   const r = root as Partial<Pick<Document, 'getElementById'>>;
   return typeof r.getElementById === 'function' ? r.getElementById(id) : null;
 }
 
-/** Everything that names or describes the field: attributes, its labels, aria-labelledby targets. */
-function descriptions(el: Element): string[] {
-  const out: string[] = [];
+function idRefsText(el: Element, attr: string, out: string[]): void {
+  const refs = el.getAttribute(attr);
+  if (!refs) return;
+  const root = el.getRootNode();
+  for (const id of refs.split(/\s+/).slice(0, 8)) if (id) out.push(textOf(byId(root, id)));
+}
+
+/**
+ * What labels the element itself: attributes, aria-labelledby and aria-describedby targets, label
+ * elements (wrapping, `for`, and the browser's own `labels` list). True in `own` when it has a label of
+ * its own (so the looser context below is not needed).
+ */
+function ownDescriptions(el: Element, out: string[]): boolean {
   for (const name of DESCRIBING_ATTRIBUTES) {
     const v = el.getAttribute(name);
     if (v) out.push(v);
   }
-  const root = el.getRootNode();
-  const labelledBy = el.getAttribute('aria-labelledby');
-  if (labelledBy) {
-    for (const id of labelledBy.split(/\s+/).slice(0, 8)) if (id) out.push(textOf(byId(root, id)));
-  }
+  const before = out.length;
+  idRefsText(el, 'aria-labelledby', out);
+  idRefsText(el, 'aria-describedby', out);
   const wrapping = el.closest('label');
   if (wrapping) out.push(textOf(wrapping));
+  const root = el.getRootNode();
   const id = el.getAttribute('id');
   if (id && 'querySelectorAll' in root) {
     for (const label of Array.from((root as ParentNode).querySelectorAll('label[for]'))) {
       if (label.getAttribute('for') === id && label !== wrapping) out.push(textOf(label));
     }
+  }
+  const labels = (el as Partial<HTMLInputElement>).labels;
+  if (labels) for (const l of Array.from(labels).slice(0, 4)) if (l !== wrapping) out.push(textOf(l));
+  return out.length > before || ['aria-label', 'placeholder', 'title', 'label'].some((a) => !!el.getAttribute(a)?.trim());
+}
+
+/** The `<legend>` of every fieldset around the field (within its tree). */
+function legends(el: Element, out: string[]): void {
+  for (let fs = el.closest('fieldset'), i = 0; fs && i < 4; fs = fs.parentElement?.closest('fieldset') ?? null, i++) {
+    for (const c of Array.from(fs.children)) if (tagOf(c) === 'legend') out.push(labelText(c));
+  }
+  const group = el.closest('[role="group" i],[role="radiogroup" i]');
+  if (group) {
+    out.push(group.getAttribute('aria-label') ?? '');
+    idRefsText(group, 'aria-labelledby', out);
+  }
+}
+
+/** A form laid out as a table: the cells before the field's cell in its row, and its column header. */
+function neighbouringCells(el: Element, out: string[]): void {
+  const cell = el.closest('td,th,[role="cell" i],[role="gridcell" i]');
+  if (!cell) return;
+  let sib = cell.previousElementSibling;
+  for (let i = 0; sib && i < 2; i++, sib = sib.previousElementSibling) out.push(labelText(sib));
+  const row = cell.parentElement;
+  const table = cell.closest('table');
+  if (!row || !table) return;
+  const index = Array.from(row.children).indexOf(cell);
+  const head = table.querySelector('thead tr') ?? table.querySelector('tr');
+  if (head && head !== row && index >= 0) out.push(labelText(head.children[index]));
+}
+
+/**
+ * For a field with no label of its own: the text just before it (previous siblings, then its
+ * parent's) and the heading of the block it sits in, as a person reading the page would take them.
+ */
+function precedingText(el: Element, out: string[]): void {
+  // Rows of a table are other fields' rows: `neighbouringCells` reads the right ones.
+  if (el.closest('td,th,[role="cell" i],[role="gridcell" i]')) return;
+  let node: Element | null = el;
+  for (let depth = 0; node && depth < 3; depth++, node = node.parentElement) {
+    let sib = depth < 2 ? node.previousElementSibling : null;
+    for (let i = 0; sib && i < 2; i++, sib = sib.previousElementSibling) {
+      if (['input', 'select', 'textarea', 'button'].includes(tagOf(sib)) || sib.querySelector('input,select,textarea')) break;
+      out.push(labelText(sib));
+    }
+    const parent: Element | null = node.parentElement;
+    if (!parent) break;
+    const heading = parent.querySelector(':scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6, :scope > [role="heading" i]');
+    if (heading && !heading.contains(el)) out.push(labelText(heading));
+    if (['form', 'fieldset', 'section', 'dialog', 'body'].includes(tagOf(parent))) break;
+  }
+}
+
+/** A field in a shadow root is also described by its host: the host's own labels and slotted label text. */
+function hostDescriptions(el: Element, out: string[]): void {
+  let root = el.getRootNode();
+  for (let i = 0; i < 4 && root.nodeType === 11 && 'host' in root; i++) {
+    const host = (root as ShadowRoot).host;
+    if (!host) return;
+    ownDescriptions(host, out);
+    for (const c of Array.from(host.children).slice(0, 8)) {
+      const slot = c.getAttribute('slot');
+      if (slot !== null || ['label', 'span', 'legend'].includes(tagOf(c))) out.push(labelText(c));
+    }
+    legends(host, out);
+    root = host.getRootNode();
+  }
+}
+
+/** Everything that names or describes the field, nearest first. */
+function descriptions(el: Element): string[] {
+  const out: string[] = [];
+  const labelled = ownDescriptions(el, out);
+  legends(el, out);
+  hostDescriptions(el, out);
+  if (!labelled) {
+    neighbouringCells(el, out);
+    precedingText(el, out);
   }
   return out;
 }
@@ -289,33 +446,171 @@ function isDigitBox(el: Element): boolean {
   return mode === 'numeric' || mode === 'decimal' || type === 'number' || type === 'tel' || /\\d|0-9/.test(pattern);
 }
 
+/** `-webkit-text-security` (and its standard spelling) draws the value as dots: the page says it is secret. */
+function hidesItsText(el: Element): boolean {
+  const view = el.ownerDocument?.defaultView;
+  if (!view) return false;
+  const style = view.getComputedStyle(el) as CSSStyleDeclaration & Record<string, string | undefined>;
+  const v = style.getPropertyValue('-webkit-text-security') || style.webkitTextSecurity || style.getPropertyValue('text-security');
+  return !!v && v.trim() !== '' && v.trim() !== 'none';
+}
+
+/**
+ * A `<select>` (or listbox) whose choices are single characters: "the 3rd character of your memorable
+ * information" spelled out one select at a time.
+ */
+function choosesCharacters(el: Element): boolean {
+  let options: Element[] = [];
+  if (tagOf(el) === 'select') options = Array.from((el as HTMLSelectElement).options ?? []);
+  else if ((el.getAttribute('role') ?? '').trim().toLowerCase() === 'listbox') options = Array.from(el.querySelectorAll('[role="option" i]'));
+  const labels = options.map((o) => (o.textContent ?? '').trim()).filter(Boolean);
+  if (labels.length < 8) return false;
+  const single = labels.filter((l) => [...l].length === 1).length;
+  return single / labels.length >= 0.8;
+}
+
 function describedAsSecret(field: Element): string | null {
   if (sensitiveAutocomplete(field.getAttribute('autocomplete'))) return 'autocomplete';
   if (isDigitBox(field)) return 'digit-box';
   for (const text of descriptions(field)) if (isSensitiveLabel(text)) return 'label';
+  if (hidesItsText(field)) return 'text-security';
+  if (choosesCharacters(field)) return 'characters';
   return null;
 }
 
 /**
- * The field an option belongs to: its `<select>`, or the combobox whose `aria-controls`/`aria-owns`
- * names the option's listbox. An option of a sensitive field is as sensitive as the field: choosing
- * "07" in an expiry-month select must not reach the data as a menu choice or a click on "07".
+ * The field an option belongs to: its `<select>`, the combobox or button whose `aria-controls` /
+ * `aria-owns` names the option's listbox, or the listbox itself. An option of a sensitive field is as
+ * sensitive as the field: choosing "07" in an expiry-month select must not reach the data as a menu
+ * choice or a click on "07".
  */
-function optionOwner(el: Element): Element | null {
+function optionOwners(el: Element): Element[] {
   const tag = tagOf(el);
-  if (tag === 'option' || tag === 'optgroup') return el.closest('select');
-  if ((el.getAttribute('role') ?? '').trim().toLowerCase() !== 'option') return null;
+  if (tag === 'option' || tag === 'optgroup') {
+    const select = el.closest('select');
+    return select ? [select] : [];
+  }
+  if ((el.getAttribute('role') ?? '').trim().toLowerCase() !== 'option') return [];
   const list = el.closest('[role="listbox" i]');
-  const id = list?.getAttribute('id');
-  if (!list || !id) return null;
-  const root = list.getRootNode() as Partial<ParentNode>;
-  const quoted = id.replace(/["\\]/g, '\\$&');
-  return root.querySelector?.(`[aria-controls~="${quoted}"], [aria-owns~="${quoted}"]`) ?? null;
+  if (!list) return [];
+  const out = [list];
+  const id = list.getAttribute('id');
+  if (id) {
+    const root = list.getRootNode() as Partial<ParentNode>;
+    const quoted = id.replace(/["\\]/g, '\\$&');
+    const opener = root.querySelector?.(`[aria-controls~="${quoted}"], [aria-owns~="${quoted}"]`);
+    if (opener) out.push(opener);
+  }
+  return out;
+}
+
+/** Buttons that open a listbox (custom selects): their text shows the choice, so they are fields. */
+function opensChoice(el: Element): boolean {
+  const popup = (el.getAttribute('aria-haspopup') ?? '').trim().toLowerCase();
+  const role = (el.getAttribute('role') ?? '').trim().toLowerCase();
+  return popup === 'listbox' || popup === 'grid' || popup === 'tree' || role === 'listbox';
+}
+
+/**
+ * A show-password control that swaps in a twin text input: the twin sits next to a password field
+ * (same parent, or one level up) and mirrors it — the same value, the same name or label, or one of the
+ * two is hidden while the other shows. The twin is as sensitive as the field it mirrors.
+ */
+function mirrorsSecretField(el: Element): boolean {
+  if (tagOf(el) !== 'input') return false;
+  const parent = el.parentElement;
+  if (!parent) return false;
+  const grand = parent.parentElement;
+  const scopes: Element[] = [parent];
+  if (grand && !['body', 'form', 'main', 'html'].includes(tagOf(grand))) scopes.push(grand);
+  for (const scope of scopes) {
+    let candidates: Element[];
+    try {
+      candidates = Array.from(scope.querySelectorAll('input'));
+    } catch {
+      return true;
+    }
+    // A wrapper with many inputs is a form, not a field and its twin.
+    if (candidates.length > MAX_TWIN_SCOPE_INPUTS) continue;
+    for (const other of candidates) {
+      if (other === el) continue;
+      const secret = inputType(other) === 'password' || (sticky.has(other) && tagOf(other) === 'input');
+      if (!secret) continue;
+      const mine = (el as HTMLInputElement).value ?? '';
+      const theirs = (other as HTMLInputElement).value ?? '';
+      if (mine !== '' && mine === theirs) return true;
+      const same = (a: string) => {
+        const x = el.getAttribute(a);
+        return !!x && x === other.getAttribute(a);
+      };
+      if (same('name') || same('placeholder') || same('aria-label') || same('aria-labelledby') || same('autocomplete')) return true;
+      if (!isRendered(other) || !isRendered(el)) return true;
+    }
+  }
+  return false;
+}
+
+/** Most inputs in the wrapper around a field and its twin (the field, the twin, perhaps a confirm). */
+const MAX_TWIN_SCOPE_INPUTS = 3;
+
+function isRendered(el: Element): boolean {
+  const h = el as HTMLElement;
+  if (h.hidden) return false;
+  if (typeof h.checkVisibility === 'function') return h.checkVisibility();
+  const view = el.ownerDocument?.defaultView;
+  const style = view?.getComputedStyle(el);
+  return !style || (style.display !== 'none' && style.visibility !== 'hidden');
+}
+
+/**
+ * One secret over several fields (a one-time code in six boxes, a card number in four): the short
+ * fields next to each other in one group share their sensitivity, so a group is masked whole once any
+ * part of it is.
+ */
+function partOfSecretGroup(el: Element): boolean {
+  const max = Number.parseInt(el.getAttribute('maxlength') ?? '', 10);
+  if (tagOf(el) !== 'input' || !(max > 0 && max <= MAX_SPLIT_PART_CHARS)) return false;
+  const group = el.closest('fieldset,[role="group" i]') ?? el.parentElement?.parentElement ?? el.parentElement;
+  if (!group) return false;
+  let parts: Element[];
+  try {
+    parts = Array.from(group.querySelectorAll('input')).slice(0, 16);
+  } catch {
+    return true;
+  }
+  const short = parts.filter((p) => {
+    const m = Number.parseInt(p.getAttribute('maxlength') ?? '', 10);
+    return p !== el && m > 0 && m <= MAX_SPLIT_PART_CHARS;
+  });
+  if (short.length < 1) return false;
+  return short.some((p) => sticky.has(p) || inputType(p) === 'password' || describedAsSecret(p) !== null);
+}
+
+/** Longest part of a secret split over several fields (4-digit card groups, 1-character code boxes). */
+const MAX_SPLIT_PART_CHARS = 6;
+
+/**
+ * On-screen keypads: a button named by one digit among its siblings named by digits. Each click would
+ * otherwise name the digit of a PIN typed by mouse.
+ */
+export function isKeypadKey(el: Element): boolean {
+  const digit = (n: Element) =>
+    /^\s*\p{Nd}\s*(?:[A-Za-z]{0,4}\s*)?$/u.test(n.textContent ?? '') ||
+    /^\s*\p{Nd}\s*$/u.test(n.getAttribute('aria-label') ?? n.getAttribute('value') ?? '');
+  const key = el.closest('button,[role="button" i],input[type="button" i]') ?? el;
+  if (!digit(key)) return false;
+  const keysIn = (scope: Element | null | undefined) => {
+    if (!scope) return 0;
+    return Array.from(scope.querySelectorAll('button,[role="button" i],input[type="button" i]')).slice(0, 40).filter(digit).length;
+  };
+  // A row of a keypad holds other digit keys; a keypad holds at least four.
+  const row = key.parentElement;
+  if (keysIn(row) < 2) return false;
+  return keysIn(row) >= 4 || keysIn(row?.parentElement) >= 4;
 }
 
 function reasonNow(el: Element, extra: readonly string[]): string | null {
-  const owner = optionOwner(el);
-  if (owner && owner !== el && sensitiveReason(owner, extra)) return 'option';
+  for (const owner of optionOwners(el)) if (owner !== el && sensitiveReason(owner, extra)) return 'option';
   if (tagOf(el) === 'input') {
     const type = inputType(el);
     if (type === 'password') return 'password';
@@ -326,18 +621,22 @@ function reasonNow(el: Element, extra: readonly string[]): string | null {
     return 'selector';
   }
   if (host && host !== el && sticky.has(host)) return 'sticky';
-  if (isTextEntry(el)) {
+  if (isTextEntry(el) || opensChoice(el)) {
     const r = describedAsSecret(el);
     if (r) return r;
+    if (mirrorsSecretField(el)) return 'twin';
+    if (partOfSecretGroup(el)) return 'split';
   }
   if (host && host !== el) return describedAsSecret(host);
+  if (isKeypadKey(el)) return 'keypad';
   return null;
 }
 
 /**
- * Why a field is sensitive ('password', 'hidden', 'autocomplete', 'digit-box', 'label', 'selector',
- * 'sticky', 'option' (an option of a sensitive select or combobox), 'error'), or null when it is not. Every positive answer is remembered (sticky). A DOM that
- * throws while we read it counts as sensitive.
+ * Why a field is sensitive ('password', 'hidden', 'autocomplete', 'digit-box', 'label', 'text-security',
+ * 'characters', 'twin', 'split', 'keypad', 'selector', 'sticky', 'option' (an option of a sensitive select
+ * or listbox), 'error'), or null when it is not. Every positive answer is remembered (sticky). A DOM
+ * that throws while we read it counts as sensitive.
  */
 export function sensitiveReason(el: Element, extra: readonly string[]): string | null {
   if (sticky.has(el)) return 'sticky';
