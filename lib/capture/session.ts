@@ -5,6 +5,8 @@
 import { describeTarget, framePath } from '../describe';
 import { setContentGuard } from '../describe/guard';
 import { holdsPrivateContent, privacyContentGuard } from '../privacy/content-guard';
+import { watchDomGeneration } from '../privacy/dom-generation';
+import { useDomGeneration } from '../privacy/sensitive';
 import { redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
@@ -92,10 +94,15 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
 
   // Every name computed from here on (targets, menu paths, selectors) leaves private text out.
   const offGuard = setContentGuard(privacyContentGuard(extra));
+  // Field sensitivity is decided once per element and DOM state, not once per key.
+  const generation = watchDomGeneration(doc);
+  const offGeneration = useDomGeneration(() => generation.current());
   // Before any observer: password inputs are remembered before a "show password" toggle can run.
   const passwords = watchPasswordFields(doc);
   const teardowns: Teardown[] = [
     offGuard,
+    offGeneration,
+    () => generation.stop(),
     listen(doc, ['pointerdown', 'keydown', 'focusin'], (e) => passwords.noteEvent(e)),
     () => passwords.stop(),
   ];

@@ -4,31 +4,47 @@
  *
  * 1. Blocked: hidden inputs, and anything under a block marker (ours `data-capture="block"` /
  *    `capture-block`, rrweb `rr-block`, PostHog `ph-no-capture`, Sentry `sentry-block` /
- *    `data-sentry-block`, FullStory `fs-exclude`, Datadog `data-dd-privacy="hidden"`) produce no events.
+ *    `data-sentry-block`, FullStory `fs-exclude`, Datadog `data-dd-privacy="hidden"`, Amplitude
+ *    `amp-block`, Mixpanel `mp-block`, LogRocket `lr-hide`, Smartlook `data-recording-disable`,
+ *    OpenReplay `data-openreplay-hidden`…; the full list is in ./markers) produce no events.
  * 2. Masked: password inputs (sticky: still masked after a "show password" toggle, even one used before
- *    the field was ever focused — `watchPasswordFields` remembers them first), fields whose
- *    autocomplete, name, id, label or placeholder reads like a secret (card, CVV, expiry, PIN, one-time code,
- *    SSN, tax id, IBAN, account/routing number, date of birth, API key, token…), one-digit PIN boxes, policy
- *    `sensitiveSelectors`, and anything under a mask marker (ours, `rr-mask`, `ph-sensitive`,
- *    `sentry-mask`, `data-clarity-mask`, `fs-mask`, `data-hj-suppress`, `data-private`…). A masked field
- *    gives away no value, no key, no length, no name and no per-key timing: keys become one MASK event per
- *    focus session, and value events are cut to one masked input per focus session too. Once masked,
- *    always masked. Closed shadow roots are looked into (`focusedWithin`): a password in a closed-root
- *    widget is masked although its events reach us retargeted to the host.
+ *    the field was ever focused — `watchPasswordFields` remembers them first — and a twin text input
+ *    that a toggle swaps in inherits it), fields whose autocomplete, name, id, label, legend,
+ *    aria-describedby text, table cell, heading or web-component host reads like a secret in about twenty
+ *    languages (card, CVV, expiry, PIN, one-time/login/authenticator code, recovery or seed phrase,
+ *    memorable information, security answer, SSN, tax id, IBAN, account/routing number, date of birth,
+ *    API key, token…), fields drawn with CSS `-webkit-text-security`, one-digit PIN boxes and every part
+ *    of a secret split over several short fields, selects that spell a secret one character at a time,
+ *    custom listboxes labelled as secret (their options and the button showing the choice), the keys of
+ *    on-screen keypads, secrets the app displays (`./displayed`: a temporary password, recovery codes),
+ *    policy `sensitiveSelectors`, and anything under a mask marker (ours, `rr-mask`, `ph-sensitive`,
+ *    `sentry-mask`, `data-clarity-mask`, `fs-mask`, `data-hj-suppress`, `data-private`, `amp-mask`,
+ *    `mp-mask`, `heap-redact-text`, `data-recording-sensitive`…). A masked field gives away no value, no
+ *    key, no length, no name and no per-key timing: keys become one MASK event per focus session, and
+ *    value events are cut to one masked input per focus session too. Once masked, always masked. Closed
+ *    shadow roots are looked into (`focusedWithin`): a password in a closed-root widget is masked
+ *    although its events reach us retargeted to the host. A masked element's own aria-label or title
+ *    names it only when it does not repeat what it holds.
  * 3. Ignored: under an ignore marker (`data-capture="ignore"`, `rr-ignore`, `sentry-ignore`) clicks are
  *    kept, keys and values are not.
- * 4. Everything else is redacted: typed text, values, accessible names, titles and URLs lose emails,
+ * 4. Private text names nothing else (`./content-guard`, asked by lib/describe for every name it
+ *    computes): masked, blocked and displayed-secret text is left out of every other element's
+ *    accessible name, aria and text selectors and menu paths — a label wrapping a checkbox, an
+ *    aria-labelledby target, content slotted into a shadow-DOM button, a menu opener's text. A name with
+ *    text left out gets no aria selector (it is not Chrome's name).
+ * 5. Everything else is redacted: typed text, values, accessible names, titles and URLs lose emails,
  *    phone numbers, card numbers (Luhn), SSNs, IBANs, JWTs, API keys and tokens, UUIDs and runs of 9+ digits
  *    to typed placeholders ("[email]"); URLs lose `user:password@` and the values of secret-like
  *    parameters (token, code, state, session, key, sig, password, x-amz-*…), in the query and the fragment.
  *    A value still being typed leaves out its unfinished tail (`redactTyping`): "jane.doe" before the
  *    "@", or half a card number, is not recognisable yet and so must not leave early.
- * 5. Keys: characters typed into editable fields are recorded as '[text]' (their content arrives only as
+ * 6. Keys: characters typed into editable fields are recorded as '[text]' (their content arrives only as
  *    the redacted value); named keys and Ctrl/Meta chords are kept; outside editable fields shortcuts are
  *    kept but digits become '[digit]'.
  * Markers are honoured across shadow-root hosts and same-origin frames, and an element whose content
- * holds masked or blocked text (`holdsPrivateText`) is described like a masked one: its name and text
- * selector would otherwise carry that text. When unsure, mask.
+ * holds masked, blocked or displayed-secret text (`holdsPrivateContent`) is described like a masked one.
+ * Field sensitivity is decided once per element and DOM state (`./dom-generation`), not once per key.
+ * When unsure, mask.
  */
 export {
   compileSelectors,
@@ -47,12 +63,14 @@ export {
   isHiddenInput,
   isNeverCaptured,
   isSensitiveField,
+  isKeypadKey,
   isSensitiveLabel,
   markSensitive,
   rememberPasswordFields,
   sensitiveReason,
   splitWords,
   targetPrivacy,
+  useDomGeneration,
   SENSITIVE_AUTOCOMPLETE,
   type FieldPrivacy,
 } from './sensitive';
@@ -68,6 +86,9 @@ export {
   PLACEHOLDER,
 } from './redact';
 export { createFocusSessionGate, type FocusSessionGate } from './focus-session';
+export { holdsPrivateContent, privacyContentGuard } from './content-guard';
+export { holdsDisplayedSecret, isDisplayedSecret } from './displayed';
+export { watchDomGeneration, type DomGeneration } from './dom-generation';
 export { watchPasswordFields, type PasswordWatch } from './password-watch';
 export { canSeeClosedRoots, focusedWithin, rootsWithin, shadowRootOf } from './shadow';
 export {

@@ -21,6 +21,21 @@ import { focusedWithin } from './shadow';
 
 const sticky = new WeakSet<Element>();
 
+/**
+ * Negative answers, valid while the document has not changed since (see ./dom-generation). Installed
+ * by the capture session; without it every question is answered afresh.
+ */
+let generationOf: (() => number | undefined) | undefined;
+const notSensitiveAt = new WeakMap<Element, number>();
+
+/** Lets `sensitiveReason` reuse a negative answer until the DOM changes. Returns the removal. */
+export function useDomGeneration(source: () => number | undefined): () => void {
+  generationOf = source;
+  return () => {
+    if (generationOf === source) generationOf = undefined;
+  };
+}
+
 /** Remembers an element as sensitive for as long as it lives (e.g. a MutationObserver saw its `type`
  * change away from "password"). */
 export function markSensitive(el: Element): void {
@@ -640,6 +655,9 @@ function reasonNow(el: Element, extra: readonly string[]): string | null {
  */
 export function sensitiveReason(el: Element, extra: readonly string[]): string | null {
   if (sticky.has(el)) return 'sticky';
+  // Cached only for elements of the document itself: the watcher does not see into shadow roots.
+  const generation = el.getRootNode() === el.ownerDocument ? generationOf?.() : undefined;
+  if (generation !== undefined && notSensitiveAt.get(el) === generation) return null;
   let reason: string | null;
   try {
     reason = reasonNow(el, extra);
@@ -647,6 +665,7 @@ export function sensitiveReason(el: Element, extra: readonly string[]): string |
     reason = 'error';
   }
   if (reason) sticky.add(el);
+  else if (generation !== undefined) notSensitiveAt.set(el, generation);
   return reason;
 }
 

@@ -105,3 +105,26 @@ describe('lib/privacy/sensitive: secrets split, mirrored, chosen or clicked', ()
     expect(isKeypadKey($('one'))).toBe(false);
   });
 });
+
+describe('lib/privacy/dom-generation: decided once per element and DOM state', () => {
+  it('reuses a negative answer until the document changes, then decides again', async () => {
+    const { watchDomGeneration } = await import('../../../lib/privacy/dom-generation');
+    const { useDomGeneration } = await import('../../../lib/privacy/sensitive');
+    document.body.innerHTML = '<label id="l" for="f">Nickname</label><input id="f">';
+    const generation = watchDomGeneration(document);
+    const off = useDomGeneration(() => generation.current());
+    try {
+      expect(sensitive('f')).toBe(false);
+      const g = generation.current();
+      expect(sensitive('f')).toBe(false);
+      expect(generation.current()).toBe(g); // no change: the cached answer stands
+      $('l').textContent = 'Memorable word';
+      await new Promise((r) => setTimeout(r, 0));
+      expect(generation.current()).not.toBe(g);
+      expect(sensitive('f')).toBe(true);
+    } finally {
+      off();
+      generation.stop();
+    }
+  });
+});
