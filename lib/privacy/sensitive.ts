@@ -583,22 +583,58 @@ function isRendered(el: Element): boolean {
  * part of it is.
  */
 function partOfSecretGroup(el: Element): boolean {
-  const max = Number.parseInt(el.getAttribute('maxlength') ?? '', 10);
-  if (tagOf(el) !== 'input' || !(max > 0 && max <= MAX_SPLIT_PART_CHARS)) return false;
-  const group = el.closest('fieldset,[role="group" i]') ?? el.parentElement?.parentElement ?? el.parentElement;
-  if (!group) return false;
+  if (tagOf(el) !== 'input' || !isShortPart(el)) return false;
   let parts: Element[];
   try {
-    parts = Array.from(group.querySelectorAll('input')).slice(0, 16);
+    parts = splitParts(el);
   } catch {
     return true;
   }
-  const short = parts.filter((p) => {
-    const m = Number.parseInt(p.getAttribute('maxlength') ?? '', 10);
-    return p !== el && m > 0 && m <= MAX_SPLIT_PART_CHARS;
-  });
-  if (short.length < 1) return false;
-  return short.some((p) => sticky.has(p) || inputType(p) === 'password' || describedAsSecret(p) !== null);
+  const others = parts.filter((p) => p !== el && isShortPart(p));
+  return others.some((p) => sticky.has(p) || inputType(p) === 'password' || describedAsSecret(p) !== null);
+}
+
+/**
+ * The fields that may hold the rest of the same secret: short fields side by side in one parent, or
+ * each alone in a wrapper beside the others (code widgets wrap every box), or one small labelled group.
+ * A whole form's short fields (a ZIP code next to a CVV) are not one secret.
+ */
+function splitParts(el: Element): Element[] {
+  const parent = el.parentElement;
+  if (!parent) return [];
+  const inputs = (scope: Element) => Array.from(scope.querySelectorAll('input')).slice(0, 16);
+  const siblings = Array.from(parent.children).filter((c) => tagOf(c) === 'input');
+  if (siblings.length > 1) return siblings;
+  const out: Element[] = [];
+  const grand = parent.parentElement;
+  // Boxes wrapped one by one carry no text of their own; rows of a form carry their labels.
+  const bare = (wrapper: Element) => (wrapper.textContent ?? '').trim() === '';
+  if (grand && inputs(parent).length === 1 && bare(parent)) {
+    for (const wrapper of Array.from(grand.children).slice(0, 16)) {
+      const inside = inputs(wrapper);
+      if (inside.length === 1 && inside[0] && bare(wrapper)) out.push(inside[0]);
+    }
+  }
+  const group = el.closest('fieldset,[role="group" i]');
+  if (group) {
+    const all = inputs(group);
+    if (all.length <= MAX_SPLIT_PARTS) out.push(...all);
+  }
+  return out;
+}
+
+/** Most fields one split secret is spread over (a 16-digit card in 4, a code in 8). */
+const MAX_SPLIT_PARTS = 8;
+
+/** A field made for a few characters: by maxlength, size, or a pattern such as `\d{4}`. */
+function isShortPart(el: Element): boolean {
+  const short = (attr: string) => {
+    const n = Number.parseInt(el.getAttribute(attr) ?? '', 10);
+    return n > 0 && n <= MAX_SPLIT_PART_CHARS;
+  };
+  if (short('maxlength') || short('size')) return true;
+  const m = /\{(\d+)(?:,(\d+))?\}\s*\$?$/.exec(el.getAttribute('pattern') ?? '');
+  return !!m && Number(m[2] ?? m[1]) <= MAX_SPLIT_PART_CHARS;
 }
 
 /** Longest part of a secret split over several fields (4-digit card groups, 1-character code boxes). */

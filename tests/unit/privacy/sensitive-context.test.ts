@@ -128,3 +128,18 @@ describe('lib/privacy/dom-generation: decided once per element and DOM state', (
     }
   });
 });
+
+describe('lib/privacy/sensitive: split secrets, not whole forms', () => {
+  it('spreads over boxes in wrappers, never to a ZIP code beside a CVV', () => {
+    document.body.innerHTML = `
+      <div class="otp"><div><input id="b1" autocomplete="one-time-code" maxlength="1"></div><div><input id="b2" maxlength="1"></div><div><input id="b3" maxlength="1"></div></div>
+      <div><input id="c1" aria-label="Card number" size="4"><input id="c2" size="4"><input id="c3" pattern="\\d{4}"></div>
+      <form><div><label for="zip">ZIP</label><input id="zip" maxlength="5"></div><div><label for="cvv">CVV</label><input id="cvv" maxlength="4"></div></form>`;
+    expect(sensitive('b2')).toBe(true);
+    expect(sensitive('b3')).toBe(true);
+    expect(sensitive('c2')).toBe(true);
+    expect(sensitive('c3')).toBe(true);
+    expect(sensitive('cvv')).toBe(true);
+    expect(sensitive('zip')).toBe(false);
+  });
+});
