@@ -558,7 +558,7 @@ function mirrorsSecretField(el: Element): boolean {
         const x = el.getAttribute(a);
         return !!x && x === other.getAttribute(a);
       };
-      if (same('name') || same('placeholder') || same('aria-label') || same('aria-labelledby') || same('autocomplete')) return true;
+      if (same('name') || same('placeholder') || same('aria-label') || same('aria-labelledby')) return true;
       if (!isRendered(other) || !isRendered(el)) return true;
     }
   }

@@ -76,13 +76,15 @@ describe('lib/privacy/sensitive: secrets split, mirrored, chosen or clicked', ()
 
   it('masks the twin text input a show-password control swaps in', () => {
     document.body.innerHTML = `<div class="pw"><input type="password" id="p" aria-label="Password"><input type="text" id="t" hidden></div>
-      <div><input id="u" aria-label="User"><input id="v" aria-label="Nickname"></div>`;
+      <div><input id="u" aria-label="User"><input id="v" aria-label="Nickname"></div>
+      <form><div><label for="n">Username</label><input id="n" autocomplete="off"><input type="password" id="np" autocomplete="off"></div></form>`;
     ($('p') as HTMLInputElement).value = 'abc';
     ($('t') as HTMLInputElement).value = 'abc';
     ($('t') as HTMLInputElement).hidden = false;
     ($('p') as HTMLInputElement).hidden = true;
     expect(sensitive('t')).toBe(true);
     expect(sensitive('u')).toBe(false);
+    expect(sensitive('n')).toBe(false); // a username beside its password is not its twin
   });
 
   it('masks selects that spell a secret one character at a time, and custom listboxes labelled as secret', () => {
