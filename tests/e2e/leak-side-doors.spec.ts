@@ -500,13 +500,14 @@ test('side door 5: rr-block and data-private on an <iframe> element reach its cr
 
 // ---- 6. secrets the app displays ----------------------------------------------------------------------
 
-test('side door 6: a displayed temporary password and recovery codes are not named when double-clicked or copied', async ({ context, serviceWorker, ext, installId, apps }) => {
+test('side door 6: a displayed temporary password, recovery codes and a suggested password are not named when double-clicked or copied', async ({ context, serviceWorker, ext, installId, apps }) => {
   const ledger = new Ledger('d');
   const c = {
     'temp-password': ledger.canary('temporary password shown in <code> after a reset', 14),
     'recovery-1': ledger.canary('recovery code 1 in a list', 12),
     'recovery-2': ledger.canary('recovery code 2 in a list', 12),
     'recovery-3': ledger.canary('recovery code 3 in a list', 12),
+    'suggested-password': ledger.canary('suggested password shown next to an autocomplete=new-password field', 14),
   };
   await installTap(serviceWorker);
   const page = await context.newPage();
@@ -520,8 +521,11 @@ test('side door 6: a displayed temporary password and recovery codes are not nam
   await page.keyboard.press('Control+C');
   await page.click('#rc-3');
   await page.click('#download-codes');
+  await page.dblclick('#suggested-password');
+  await page.keyboard.press('Control+C');
+  await page.click('#use-suggested');
   const copies = (await page.evaluate(() => (window as unknown as { __displayState: () => { copies: number } }).__displayState())).copies;
-  expect(copies, 'the copies happened on the page').toBeGreaterThanOrEqual(3);
+  expect(copies, 'the copies happened on the page').toBeGreaterThanOrEqual(4);
   ledger.check(mustHave('a dblclick on the temporary password', (e) => e.type === 'dblclick' && targets(e, 'temp-password')));
   ledger.check(mustHave('a copy recorded', (e) => e.type === 'clipboard' && e.action === 'copy'));
   // Control: an ordinary <code> double-clicked the same way is named by its text, so a secret's name would show.
