@@ -37,7 +37,7 @@ const KEY_DELAY_MS = 20;
 const NAMED_KEY = /^(Enter|Tab|Escape|Backspace|Shift|Control|Alt|Meta|Arrow(Up|Down|Left|Right)|Home|End|PageUp|PageDown|F\d+|Delete|CapsLock)$/;
 
 type Check = (events: EventBody[]) => string[];
-type Window = { from: number; to: number };
+type TimeWindow = { from: number; to: number };
 
 class Ledger {
   readonly secrets: Secret[] = [];
@@ -106,7 +106,7 @@ function summarise(label: string, events: EventBody[], what: string): string[] {
 }
 
 /** No event in the window (pointer paths and scrolls, reported late, excepted). */
-function noEventsCheck(label: string, w: Window, accept: (e: EventBody) => boolean = () => true): Check {
+function noEventsCheck(label: string, w: TimeWindow, accept: (e: EventBody) => boolean = () => true): Check {
   return (all) =>
     summarise(
       label,
@@ -374,6 +374,8 @@ test('side door 3: recovery phrases, login codes, legends, descriptions, table c
     await typeSlowly(page, value);
     ledger.check(maskedFieldCheck(id, what));
   }
+  // An early upload (500 pending events) empties the outbox: read it now as well as at the end.
+  await ledger.outbox.take(serviceWorker);
   // The second box of the legend-only PIN: digits.
   const pinDigits = ledger.secret('digits typed into the second box of the legend-only "Your PIN"', '60381729');
   await page.click('#f-legend-pin-confirm');
@@ -624,6 +626,7 @@ test("side door 8: Amplitude, Mixpanel, Heap, Smartlook, Contentsquare, Mouseflo
     ledger.check(maskedFieldCheck(id, what));
   }
   await blur(page);
+  await ledger.outbox.take(serviceWorker);
 
   const blockedNote = ledger.canary('typed into an input inside .amp-block', 13);
   const blocked: Array<[string, string]> = [
