@@ -5,7 +5,7 @@
  * 1. Blocked: hidden inputs, and anything under a block marker (ours `data-capture="block"` /
  *    `capture-block`, rrweb `rr-block`, PostHog `ph-no-capture`, Sentry `sentry-block` /
  *    `data-sentry-block`, FullStory `fs-exclude`, Datadog `data-dd-privacy="hidden"`, Amplitude
- *    `amp-block`, Mixpanel `mp-block`, LogRocket `lr-hide`, Smartlook `data-recording-disable`,
+ *    `amp-block`, Mixpanel `mp-block`, LogRocket `_lr-hide`, Smartlook `data-recording-disable`,
  *    OpenReplay `data-openreplay-hidden`…; the full list is in ./markers) produce no events.
  * 2. Masked: password inputs (sticky: still masked after a "show password" toggle, even one used before
  *    the field was ever focused — `watchPasswordFields` remembers them first — and a twin text input
@@ -19,7 +19,7 @@
  *    on-screen keypads, secrets the app displays (`./displayed`: a temporary password, recovery codes),
  *    policy `sensitiveSelectors`, and anything under a mask marker (ours, `rr-mask`, `ph-sensitive`,
  *    `sentry-mask`, `data-clarity-mask`, `fs-mask`, `data-hj-suppress`, `data-private`, `amp-mask`,
- *    `mp-mask`, `heap-redact-text`, `data-recording-sensitive`…). A masked field gives away no value, no
+ *    `mp-mask`, `data-heap-redact-text`, `data-recording-sensitive`, `data-mf-replace`…). A masked field gives away no value, no
  *    key, no length, no name and no per-key timing: keys become one MASK event per focus session, and
  *    value events are cut to one masked input per focus session too. Once masked, always masked. Closed
  *    shadow roots are looked into (`focusedWithin`): a password in a closed-root widget is masked

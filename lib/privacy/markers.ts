@@ -44,29 +44,14 @@ const CLASS_MARKERS: ReadonlyMap<string, Rank> = new Map<string, Rank>([
   ['fs-mask', MASK],
   // Heap: "heap-ignore" hides text and values from Heap; the closest of our levels that keeps them out is mask.
   ['heap-ignore', MASK],
-  ['heap-redact-text', MASK],
   // Amplitude session replay.
   ['amp-block', BLOCK],
   ['amp-mask', MASK],
   // Mixpanel session replay.
   ['mp-block', BLOCK],
   ['mp-mask', MASK],
-  ['mp-no-track', BLOCK],
-  // LogRocket.
-  ['lr-hide', BLOCK],
+  // LogRocket (besides data-private).
   ['_lr-hide', BLOCK],
-  // Mouseflow.
-  ['mouseflow-hidden', MASK],
-  // Quantum Metric.
-  ['qm-mask', MASK],
-  // Glassbox and Contentsquare class names.
-  ['cs-mask', MASK],
-  ['cs-block', BLOCK],
-  // rrweb-based tools that follow its naming with their own prefix (OpenReplay).
-  ['or-mask', MASK],
-  ['or-block', BLOCK],
-  // Smartlook.
-  ['smartlook-hide', BLOCK],
 ]);
 
 function byValue(value: string, table: Readonly<Record<string, Rank>>): Rank {
@@ -86,17 +71,19 @@ const ATTRIBUTE_MARKERS: ReadonlyMap<string, (value: string) => Rank> = new Map<
   // Hotjar and LogRocket mark private text by presence.
   ['data-hj-suppress', () => MASK],
   ['data-private', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
-  // Heap attribute forms.
+  // Heap.
   ['data-heap-redact-text', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
   ['data-heap-ignore', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
-  // Smartlook.
+  // Smartlook: attributes of its recorder, and the older data-sl="mask" / "exclude".
   ['data-recording-sensitive', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
   ['data-recording-disable', (v) => (v.trim().toLowerCase() === 'false' ? NONE : BLOCK)],
+  ['data-sl', (v) => byValue(v, { mask: MASK, exclude: BLOCK })],
+  // Smartsupp.
+  ['data-recording-ignore', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
   // Contentsquare.
   ['data-cs-mask', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
-  // Quantum Metric.
-  ['data-qm-block', (v) => (v.trim().toLowerCase() === 'false' ? NONE : BLOCK)],
-  ['data-qm-mask', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
+  // Mouseflow replaces the text of these elements in its recordings.
+  ['data-mf-replace', () => MASK],
   // OpenReplay.
   ['data-openreplay-obscured', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
   ['data-openreplay-masked', (v) => (v.trim().toLowerCase() === 'false' ? NONE : MASK)],
