@@ -4,9 +4,13 @@
  * channel closed before the answer) is retried with backoff; ids make a duplicate delivery harmless. An
  * answer from the background, even a refusal, is final. Nothing is kept longer than needed, and no
  * timer runs while the buffer is empty.
+ *
+ * Held: before the page knows whether it may capture at all (no capture configuration published yet,
+ * right after an install), events are kept in the page, sent nowhere, until `release` or `drop`.
  */
 import {
   CONTENT_FLUSH_DELAY_MS,
+  CONTENT_HELD_MAX_EVENTS,
   CONTENT_FLUSH_MAX_EVENTS,
   CONTENT_SEND_RETRIES,
   CONTENT_SEND_RETRY_BASE_MS,
@@ -45,6 +49,7 @@ export class Batcher {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private held = false;
 
   constructor(
     private readonly send: Send,
@@ -54,6 +59,10 @@ export class Batcher {
 
   push(event: EventBody): void {
     if (this.closed) return;
+    if (this.held) {
+      if (this.buffer.length < CONTENT_HELD_MAX_EVENTS) this.buffer.push(event);
+      return;
+    }
     this.buffer.push(event);
     if (this.buffer.length >= CONTENT_FLUSH_MAX_EVENTS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), CONTENT_FLUSH_DELAY_MS);
@@ -75,13 +84,15 @@ export class Batcher {
    * arrive in the order they were sent, so that only reorders events when an earlier send is waiting
    * to be retried, and it is what keeps the last keystrokes of a closing tab.
    */
-  flush(): Promise<void> {
+  flush(opts: { urgent?: boolean } = {}): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.buffer.length === 0) return this.chain;
+    if (this.held || this.buffer.length === 0) return this.chain;
     const events = this.buffer;
     this.buffer = [];
-    if (this.options.urgent?.()) {
+    // A page being left (pagehide, freeze) or hidden: a send queued behind an unanswered one would be
+    // started only after the page is gone, and so never.
+    if (opts.urgent || this.options.urgent?.()) {
       const now = this.deliver(events);
       this.chain = Promise.all([this.chain, now]).then(() => undefined);
       return now;
@@ -90,12 +101,49 @@ export class Batcher {
     return this.chain;
   }
 
-  /** Stop for good (the extension context was invalidated): drop timers, send nothing more. */
-  close(): void {
+  /** Keep what is pushed from now on in the page, unsent, until `release` or `drop`. */
+  hold(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.held = true;
+  }
+
+  get holding(): boolean {
+    return this.held;
+  }
+
+  /** The capture configuration allows what was held: send the events `keep` accepts, and go on as usual. */
+  release(keep: (event: EventBody) => boolean): void {
+    if (!this.held) return;
+    this.held = false;
+    const events = this.buffer.filter(keep);
+    this.buffer = [];
+    for (const event of events) this.push(event);
+  }
+
+  /** The capture configuration does not allow what was held: forget it, and go on as usual. */
+  drop(): void {
+    this.held = false;
+    this.buffer = [];
+  }
+
+  /**
+   * Stop taking events for good: this script was superseded by a newer copy in the same document, or
+   * the extension was updated or reloaded underneath it. What is buffered is sent now when `canSend`
+   * (deliveries already under way also finish, as long as `isAlive` says so); otherwise — held events,
+   * or an orphaned script that can no longer reach the background — it is returned, for the script that
+   * takes over this document to send.
+   */
+  close(canSend: boolean): { held: EventBody[]; unsent: EventBody[] } {
+    const out = { held: [] as EventBody[], unsent: [] as EventBody[] };
+    if (this.held) out.held = this.buffer;
+    else if (canSend) void this.flush({ urgent: true });
+    else out.unsent = this.buffer;
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.buffer = [];
+    return out;
   }
 
   private async deliver(events: EventBody[]): Promise<void> {

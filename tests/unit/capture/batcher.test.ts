@@ -121,7 +121,7 @@ describe('lib/capture/batcher', () => {
     await vi.advanceTimersByTimeAsync(CONTENT_FLUSH_DELAY_MS);
     expect(attempts).toBe(1);
     alive = false;
-    b.close();
+    b.close(false);
     b.push(ev());
     await vi.advanceTimersByTimeAsync(60_000);
     expect(attempts).toBe(1);
