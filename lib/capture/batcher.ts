@@ -47,7 +47,9 @@ export interface BatcherOptions {
 export class Batcher {
   private buffer: EventBody[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  /** Flushed batches waiting for the send in flight to be answered. */
+  private queue: EventBody[][] = [];
+  private pumping: Promise<void> | undefined;
   private closed = false;
   private held = false;
 
@@ -80,25 +82,37 @@ export class Batcher {
 
   /**
    * Hand the buffer to the background now (also on pagehide / hidden). Sends stay in order: each waits
-   * for the answer to the previous one, except an urgent flush, which goes at once. Runtime messages
-   * arrive in the order they were sent, so that only reorders events when an earlier send is waiting
-   * to be retried, and it is what keeps the last keystrokes of a closing tab.
+   * for the answer to the previous one (flushed batches wait in `queue`), except on an urgent flush:
+   * then the buffer and every batch still queued go at once. A batch left queued behind a send whose
+   * answer has not come yet would otherwise start only after the page is gone — that is how the last
+   * events of a page left right after a flush were lost. Sending them early can only reorder events
+   * (their seq follows arrival); ids make any repeat harmless.
    */
   flush(opts: { urgent?: boolean } = {}): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.held || this.buffer.length === 0) return this.chain;
-    const events = this.buffer;
-    this.buffer = [];
-    // A page being left (pagehide, freeze) or hidden: a send queued behind an unanswered one would be
-    // started only after the page is gone, and so never.
-    if (opts.urgent || this.options.urgent?.()) {
-      const now = this.deliver(events);
-      this.chain = Promise.all([this.chain, now]).then(() => undefined);
-      return now;
+    if (this.held) return this.pumping ?? Promise.resolve();
+    if (this.buffer.length > 0) {
+      this.queue.push(this.buffer);
+      this.buffer = [];
     }
-    this.chain = this.chain.then(() => this.deliver(events));
-    return this.chain;
+    if (opts.urgent || this.options.urgent?.()) {
+      const all = this.queue.splice(0).flat();
+      const sends: Promise<void>[] = [];
+      // One message stays within what the background accepts.
+      for (let i = 0; i < all.length; i += CONTENT_FLUSH_MAX_EVENTS) sends.push(this.deliver(all.slice(i, i + CONTENT_FLUSH_MAX_EVENTS)));
+      return Promise.all([...sends, this.pumping]).then(() => undefined);
+    }
+    return this.pump();
+  }
+
+  /** Deliver the queued batches one after the other, each after the answer to the previous one. */
+  private pump(): Promise<void> {
+    this.pumping ??= (async () => {
+      for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) await this.deliver(batch);
+      this.pumping = undefined;
+    })();
+    return this.pumping;
   }
 
   /** Keep what is pushed from now on in the page, unsent, until `release` or `drop`. */
@@ -136,13 +150,15 @@ export class Batcher {
    */
   close(canSend: boolean): { held: EventBody[]; unsent: EventBody[] } {
     const out = { held: [] as EventBody[], unsent: [] as EventBody[] };
+    // Held events were never flushed, so nothing of them is queued.
     if (this.held) out.held = this.buffer;
     else if (canSend) void this.flush({ urgent: true });
-    else out.unsent = this.buffer;
+    else out.unsent = [...this.queue.splice(0).flat(), ...this.buffer];
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.buffer = [];
+    this.queue = [];
     return out;
   }
 

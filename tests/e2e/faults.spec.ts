@@ -85,6 +85,32 @@ test.describe('worker and browser faults', () => {
     expect(await (await ext.page()).evaluate(() => chrome.alarms.getAll())).toEqual([]);
   });
 
+  test('page left while the worker has not answered yet: the last keys do not wait behind the unanswered send', async ({ context, apps, ext, collector, installId, extensionId }) => {
+    // A busy worker (a loaded laptop) answers a send late. A flush queued behind that send would start
+    // only after the page is gone, so whatever was typed last before leaving would be lost. The worker is
+    // held still in the debugger to make "late" certain: it takes the messages when it resumes.
+    const page = await openForm(context, apps.url);
+    const worker = await workerCdp(context, extensionId);
+    let text = '';
+    try {
+      await worker.send('Debugger.enable');
+      for (let i = 0; i < 3; i++) {
+        await worker.send('Debugger.pause');
+        await page.click('#name');
+        await page.keyboard.press('End');
+        // At a person's pace: the first flush goes out mid-word and gets no answer.
+        await page.keyboard.type(`w${i}xyz`, { delay: 100 });
+        text += `w${i}xyz`;
+        await page.goto(`${apps.url}/form/`);
+        await worker.send('Debugger.resume');
+      }
+    } finally {
+      await worker.send('Debugger.disable').catch(() => undefined);
+      await worker.detach();
+    }
+    await expectAllTyped({ ext, collector, installId, text, value: null });
+  });
+
   test('back/forward cache: a page restored from it keeps capturing', async ({ collector }) => {
     // Playwright turns the cache off by default, and the fixture server's Cache-Control: no-store would
     // keep its pages out: a browser with the cache on, and pages served here.
