@@ -42,6 +42,11 @@ export interface BatcherOptions {
    * instead of queueing behind a delivery still waiting for its answer, which would die with the page.
    */
   urgent?: () => boolean;
+  /**
+   * Events that could not be sent because this script's extension context died first (the extension was
+   * updated or reloaded): the copy that takes over the document may still send them.
+   */
+  orphaned?: (events: EventBody[]) => void;
 }
 
 export class Batcher {
@@ -164,7 +169,11 @@ export class Batcher {
 
   private async deliver(events: EventBody[]): Promise<void> {
     for (let attempt = 0; attempt <= CONTENT_SEND_RETRIES; attempt++) {
-      if (!this.isAlive()) return;
+      if (!this.isAlive()) {
+        // Never sent (first attempt): someone else may. After a failed attempt it may have arrived.
+        if (attempt === 0) this.options.orphaned?.(events);
+        return;
+      }
       try {
         await withTimeout(this.send(events), CONTENT_SEND_TIMEOUT_MS);
         return;

@@ -49,7 +49,7 @@ export function runCapture(wxt: ContentScriptContext): void {
       if (!reply.ok) console.debug('[workflow-capture] events refused:', reply.error);
     },
     () => wxt.isValid || (superseded && runtimeAlive()),
-    { urgent: () => win.document.visibilityState === 'hidden' },
+    { urgent: () => win.document.visibilityState === 'hidden', orphaned: (events) => void shared.unsent.push(...events) },
   );
 
   let session: Session | undefined;
