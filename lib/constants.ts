@@ -14,6 +14,12 @@ export const CONTENT_FLUSH_MAX_EVENTS = 100;
 /** Retries of a batch the background did not take (worker restarting, "Receiving end does not exist"). */
 export const CONTENT_SEND_RETRIES = 8;
 export const CONTENT_SEND_RETRY_BASE_MS = 50;
+/**
+ * Events a page captures before the extension has published any capture configuration (the first
+ * seconds after an install, while the browser answers the managed policy). They stay in the page until
+ * the configuration says whether they may be sent; past this many, newer ones are not kept.
+ */
+export const CONTENT_HELD_MAX_EVENTS = 1_000;
 
 /** Pointer paths: sampling interval (policy `pointerSampleMs`) and the longest path segment per event. */
 export const POINTER_SAMPLE_MS_DEFAULT = 75;

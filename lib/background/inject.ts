@@ -4,15 +4,14 @@
  * context). Injecting the current content script into those tabs lets the new version capture at once,
  * instead of only after each tab is reloaded. Needs the `scripting` permission (host access comes from
  * `host_permissions`); browsers without `scripting` simply capture from the next page load.
+ *
+ * A tab may load a page while this runs, so a document can get both the manifest's copy and this one, in
+ * either order: the copies hand over to each other in the page (lib/capture/document-capture.ts), which
+ * also decides there whether the page load is reported — no flag set from here, since a tab navigating
+ * between two injections would carry it into the wrong document.
  */
 import { browser } from 'wxt/browser';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
-
-/**
- * Set in a page's content-script world before the injected script runs: the document was loaded before
- * this script, so it must not report a page load of its own (a replay would reload the page there).
- */
-export const LATE_START_FLAG = '__workflowCaptureLateStart';
 
 /** Only web pages are captured (see lib/messaging/sender.ts); other schemes are not worth a try. */
 const CAPTURED_URLS = ['http://*/*', 'https://*/*'];
@@ -42,13 +41,6 @@ export async function injectIntoOpenTabs(): Promise<InjectReport> {
       report.tabs++;
       const target = { tabId: tab.id, allFrames: true };
       try {
-        await scripting.executeScript({
-          target,
-          func: (flag: string) => {
-            (globalThis as Record<string, unknown>)[flag] = true;
-          },
-          args: [LATE_START_FLAG],
-        });
         await scripting.executeScript({ target, files });
         report.injected++;
       } catch {

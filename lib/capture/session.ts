@@ -40,7 +40,8 @@ const OBSERVERS: ReadonlyArray<[Signal | 'always', Observer]> = [
 ];
 
 export interface Session {
-  stop(): void;
+  /** Tear down; what is still buffered is flushed unless `flush` is false (the caller hands it over). */
+  stop(opts?: { flush?: boolean }): void;
 }
 
 export function startSession(win: Window, config: ContentConfig, batcher: Batcher, opts: { firstInDocument: boolean }): Session {
@@ -109,15 +110,19 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
   teardowns.push(...OBSERVERS.filter(([signal]) => signal === 'always' || signals.has(signal)).map(
     ([, init]) => init(ctx),
   ));
-  teardowns.push(listen(win, ['pagehide'], () => void batcher.flush()));
+  // The page is being left (navigation, reload, close, back/forward cache) or frozen (a background tab
+  // about to be discarded): what is buffered goes now, not behind a send still waiting for its answer —
+  // a send queued there would start only after the page is gone.
+  teardowns.push(listen(win, ['pagehide'], () => void batcher.flush({ urgent: true })));
+  teardowns.push(listen(doc, ['freeze'], () => void batcher.flush({ urgent: true })));
   if (signals.has('navigation') && opts.firstInDocument) reportPageLoad(ctx);
 
   return {
-    stop() {
+    stop({ flush = true } = {}) {
       for (const off of teardowns.splice(0)) off();
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      void batcher.flush();
+      if (flush) void batcher.flush();
     },
   };
 }

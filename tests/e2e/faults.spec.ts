@@ -29,6 +29,7 @@ import {
   waitForPending,
   workerCdp,
 } from './fault-helpers';
+import { startHeldPages } from './held-page';
 import { DEV_BUILD, EXTENSION_ID, ExtensionPages, expect, getServiceWorker, launchWithExtension, test } from './fixtures';
 import { openExtensionPage, policyPreconditions, reloadPolicies, removePolicyFile, thirdParty, waitForStatus, writePolicyFile } from './policy-helpers';
 
@@ -83,6 +84,32 @@ test.describe('worker and browser faults', () => {
     expect(s.outbox.pending).toBe(0);
     expect(s.upload.nextAttemptAt).toBeNull();
     expect(await (await ext.page()).evaluate(() => chrome.alarms.getAll())).toEqual([]);
+  });
+
+  test('page left while the worker has not answered yet: the last keys do not wait behind the unanswered send', async ({ context, apps, ext, collector, installId, extensionId }) => {
+    // A busy worker (a loaded laptop) answers a send late. A flush queued behind that send would start
+    // only after the page is gone, so whatever was typed last before leaving would be lost. The worker is
+    // held still in the debugger to make "late" certain: it takes the messages when it resumes.
+    const page = await openForm(context, apps.url);
+    const worker = await workerCdp(context, extensionId);
+    let text = '';
+    try {
+      await worker.send('Debugger.enable');
+      for (let i = 0; i < 3; i++) {
+        await worker.send('Debugger.pause');
+        await page.click('#name');
+        await page.keyboard.press('End');
+        // At a person's pace: the first flush goes out mid-word and gets no answer.
+        await page.keyboard.type(`w${i}xyz`, { delay: 100 });
+        text += `w${i}xyz`;
+        await page.goto(`${apps.url}/form/`);
+        await worker.send('Debugger.resume');
+      }
+    } finally {
+      await worker.send('Debugger.disable').catch(() => undefined);
+      await worker.detach();
+    }
+    await expectAllTyped({ ext, collector, installId, text, value: null });
   });
 
   test('back/forward cache: a page restored from it keeps capturing', async ({ collector }) => {
@@ -236,6 +263,76 @@ test.describe('worker and browser faults', () => {
       expect(errors).toEqual([]);
     } finally {
       await close();
+    }
+  });
+
+  test('extension updated while a page loads and a tab changes document: every tab captured once by the new version', async ({ apps, collector }) => {
+    const { context, close } = await launchCustom({ reloadable: true });
+    const held = await startHeldPages();
+    try {
+      await getServiceWorker(context);
+      const ext = new ExtensionPages(context, EXTENSION_ID);
+      let installId = '';
+      await expect.poll(async () => (installId = (await ext.installId()) ?? '')).not.toBe('');
+      await expect.poll(async () => (await ext.contentConfig())?.mode, { timeout: 20_000 }).toBe('recording');
+      const open = await openForm(context, apps.url);
+      await open.keyboard.type('before');
+      // A page that is still loading when the update lands, typed into while it loads.
+      const loading = await context.newPage();
+      await loading.goto(held.url('/during-update'), { waitUntil: 'commit' });
+      await loading.click('#name');
+      await loading.keyboard.type('old');
+      const moving = await context.newPage();
+      await moving.goto(`${apps.url}/spa/`);
+
+      // An update is a reload to the new version: the same path in Chromium (onInstalled "update").
+      const extPage = await ext.page();
+      const closed = extPage.waitForEvent('close', { timeout: 20_000 });
+      await extPage.evaluate(() => setTimeout(() => chrome.runtime.reload(), 0));
+      // This tab starts loading another document at that very moment.
+      const moved = moving.goto(`${apps.url}/form/`);
+      await closed;
+      await moved;
+      await waitForExtensionBack(context, EXTENSION_ID);
+      held.finish('/during-update');
+      const ext2 = new ExtensionPages(context, EXTENSION_ID);
+      await expect.poll(async () => (await status(ext2).catch(() => undefined))?.mode, { timeout: 20_000 }).toBe('recording');
+
+      // The person goes on at once, in every tab.
+      for (const [page, text] of [[moving, 'moved'], [loading, 'new'], [open, 'after']] as const) {
+        await page.bringToFront();
+        await page.click('#name');
+        await page.keyboard.press('End');
+        await page.keyboard.type(text);
+        await page.keyboard.press('Tab');
+      }
+      const form = `${apps.url}/form/`;
+      let events: CaptureEvent[] = [];
+      await expect
+        .poll(
+          async () => {
+            await uploadNow(ext2);
+            events = await collector.events(installId);
+            const openTab = events.find((e) => e.type === 'key' && e.url === form)?.tab;
+            return {
+              open: lastValue(events.filter((e) => e.tab === openTab)),
+              moving: lastValue(events.filter((e) => e.url === form && e.tab !== openTab)),
+              loading: lastValue(events.filter((e) => e.url === held.url('/during-update'))),
+            };
+          },
+          { message: 'the new version captured every tab', timeout: 30_000 },
+        )
+        .toEqual({ open: 'beforeafter', moving: 'moved', loading: 'oldnew' });
+      await expectIntact(collector, installId, events);
+      // Keys after the update, each once; the loading page's keys typed under the old version as well.
+      expect(typedKeys(events.filter((e) => e.url === held.url('/during-update')))).toBe('oldnew'.length);
+      expect(typedKeys(events.filter((e) => e.url === form))).toBe('beforeafter'.length + 'moved'.length);
+      // No document reports its load twice.
+      const loads = events.filter((e) => e.type === 'navigation' && e.kind === 'load').map((e) => `${e.tab} ${e.url}`);
+      expect(new Set(loads).size, loads.join('\n')).toBe(loads.length);
+    } finally {
+      await close();
+      await held.close();
     }
   });
 

@@ -365,6 +365,35 @@ test.describe('signals: focus, visibility, navigation', () => {
   });
 });
 
+test.describe('signals: leaving a document', () => {
+  test('navigation: a new document right after an in-page navigation or typing, many times in a row: nothing buffered is lost', async ({ context, apps, collected }) => {
+    const page = await context.newPage();
+    const rounds = 8;
+    await open(page, `${apps.url}/spa/`);
+    let typed = 0;
+    for (let i = 0; i < rounds; i++) {
+      await page.click('#nav-about');
+      await page.click('#about-team-link');
+      // No pause: the fragment navigation is still buffered in the page being left.
+      await page.goto(`${apps.url}/form/`);
+      await page.click('#name');
+      await page.keyboard.type(`r${i}`);
+      typed += `r${i}`.length;
+      await page.goto(`${apps.url}/spa/`);
+    }
+    await page.click('#nav-items');
+    const events = await collected(
+      (es) => ofType(es, 'navigation').some((n) => n.url === `${apps.url}/spa/items`),
+      'the last in-page navigation',
+    );
+    const navs = ofType(events, 'navigation').filter((n) => n.frame === 0).map((n) => `${n.kind} ${n.url.replace(apps.url, '')}`);
+    const round = ['push /spa/about', 'hash /spa/about#team', 'load /form/', 'load /spa/'];
+    expect(navs).toEqual(['load /spa/', ...Array.from({ length: rounds }, () => round).flat(), 'push /spa/items']);
+    expect(events.filter((e) => e.type === 'key' && e.key === '[text]' && e.url === `${apps.url}/form/`)).toHaveLength(typed);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+});
+
 test.describe('signals: menu navigation (menubar fixture)', () => {
   test('menubar by mouse: a parent opens (not selects), a hover opens a submenu, the item carries its path', async ({ context, apps, collected }) => {
     const page = await context.newPage();

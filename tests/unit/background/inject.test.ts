@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { contentScriptFiles, injectIntoOpenTabs, LATE_START_FLAG } from '../../../lib/background/inject';
+import { contentScriptFiles, injectIntoOpenTabs } from '../../../lib/background/inject';
 
 describe('lib/background/inject', () => {
   beforeEach(() => {
@@ -16,7 +16,7 @@ describe('lib/background/inject', () => {
     expect(contentScriptFiles({})).toEqual([]);
   });
 
-  it('injects into every open web page (all frames), flagging a late start first; skips what it cannot script', async () => {
+  it('injects into every open web page (all frames) in one step; skips what it cannot script', async () => {
     vi.spyOn(browser.runtime, 'getManifest').mockReturnValue({ content_scripts: [{ js: ['content-scripts/content.js'], matches: ['<all_urls>'] }] } as never);
     const query = vi.spyOn(browser.tabs, 'query').mockResolvedValue([
       { id: 1, url: 'https://a.example/' },
@@ -35,10 +35,7 @@ describe('lib/background/inject', () => {
 
     expect(await injectIntoOpenTabs()).toEqual({ tabs: 2, injected: 1 });
     expect(query).toHaveBeenCalledWith({ url: ['http://*/*', 'https://*/*'] });
-    expect(calls).toEqual([
-      { tabId: 1, files: undefined, args: [LATE_START_FLAG] },
-      { tabId: 1, files: ['/content-scripts/content.js'], args: undefined },
-    ]);
+    expect(calls).toEqual([{ tabId: 1, files: ['/content-scripts/content.js'], args: undefined }]);
   });
 
   it('does nothing where the browser has no scripting API', async () => {

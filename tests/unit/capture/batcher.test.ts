@@ -121,10 +121,80 @@ describe('lib/capture/batcher', () => {
     await vi.advanceTimersByTimeAsync(CONTENT_FLUSH_DELAY_MS);
     expect(attempts).toBe(1);
     alive = false;
-    b.close();
+    b.close(false);
     b.push(ev());
     await vi.advanceTimersByTimeAsync(60_000);
     expect(attempts).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('an urgent flush (page being left) also sends the batches queued behind an unanswered send', async () => {
+    // The cause of #13's lost navigation: a batch flushed by the timer waited behind a send the
+    // background had not answered yet, and died with the page.
+    const sent: EventBody[][] = [];
+    const stuck = ev();
+    const b = new Batcher((events) => {
+      sent.push(events);
+      return events[0] === stuck ? new Promise(() => undefined) : Promise.resolve();
+    }, () => true);
+    b.push(stuck);
+    void b.flush();
+    const queued = ev();
+    b.push(queued);
+    void b.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ids(sent)).toEqual([[stuck.id]]);
+    const last = ev();
+    b.push(last);
+    void b.flush({ urgent: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ids(sent)).toEqual([[stuck.id], [queued.id, last.id]]);
+  });
+
+  it('holds events in the page until released (kept) or dropped, with no timer meanwhile', async () => {
+    const sent: EventBody[][] = [];
+    const b = new Batcher(async (events) => void sent.push(events), () => true);
+    b.hold();
+    const [a, c] = [ev(), ev()];
+    b.push(a);
+    b.push(c);
+    void b.flush({ urgent: true });
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sent).toEqual([]);
+    b.release((e) => e.id === c.id);
+    await vi.advanceTimersByTimeAsync(CONTENT_FLUSH_DELAY_MS);
+    expect(ids(sent)).toEqual([[c.id]]);
+
+    b.hold();
+    b.push(ev());
+    b.drop();
+    const after = ev();
+    b.push(after);
+    await vi.advanceTimersByTimeAsync(CONTENT_FLUSH_DELAY_MS);
+    expect(ids(sent)).toEqual([[c.id], [after.id]]);
+  });
+
+  it('closing: a superseded copy sends what it has; an orphaned one, or held events, are handed back', async () => {
+    const sent: EventBody[][] = [];
+    const live = new Batcher(async (events) => void sent.push(events), () => true);
+    const a = ev();
+    live.push(a);
+    expect(live.close(true)).toEqual({ held: [], unsent: [] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ids(sent)).toEqual([[a.id]]);
+
+    const orphan = new Batcher(async () => new Promise(() => undefined), () => false);
+    const o = ev();
+    orphan.push(o);
+    expect(ids([orphan.close(false).unsent])).toEqual([[o.id]]);
+
+    const holding = new Batcher(async (events) => void sent.push(events), () => true);
+    holding.hold();
+    const h = ev();
+    holding.push(h);
+    expect(ids([holding.close(true).held])).toEqual([[h.id]]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sent).toHaveLength(1);
   });
 });
