@@ -9,6 +9,7 @@ import { LATE_START_FLAG } from '../background/inject';
 import { siteVerdict } from '../privacy/sites';
 import { CONTENT_CONFIG_KEY, ContentConfig } from '../state/content-config';
 import { Batcher } from './batcher';
+import { browserFrameGateDeps, startGatedSession } from './frame-gate';
 import { newEventId } from './ids';
 import { startSession, type Session } from './session';
 
@@ -34,6 +35,7 @@ export function runCapture(wxt: ContentScriptContext): void {
   let startedBefore = globals[LATE_START_FLAG] === true;
   delete globals[LATE_START_FLAG];
   let excludedReported = false;
+  const frameDeps = browserFrameGateDeps(() => wxt.isValid);
 
   const apply = (raw: unknown) => {
     if (!wxt.isValid) return;
@@ -44,8 +46,12 @@ export function runCapture(wxt: ContentScriptContext): void {
     session?.stop();
     session = undefined;
     if (active && config) {
-      session = startSession(win, config, batcher, { firstInDocument: !startedBefore });
-      startedBefore = true;
+      // Behind a cross-origin frame boundary the session waits for the parent's markers (frame-gate.ts).
+      session = startGatedSession(win, config.sensitiveSelectors, () => {
+        const started = startSession(win, config, batcher, { firstInDocument: !startedBefore });
+        startedBefore = true;
+        return started;
+      }, frameDeps);
     } else if (config?.mode === 'recording' && verdict === 'excluded' && win === win.top && !excludedReported) {
       // The data shows a gap, not silence: one marker, with nothing about the site.
       excludedReported = true;
