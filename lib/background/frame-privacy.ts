@@ -82,11 +82,6 @@ export class FrameLevelBroker {
     return { tab, frame: waiting.frame, level };
   }
 
-  /** The tab closed: its frames wait for nothing any more. */
-  forgetTab(tab: number): void {
-    for (const [key, p] of this.pending) if (p.tab === tab) this.drop(key);
-  }
-
   private drop(key: string): void {
     const p = this.pending.get(key);
     if (!p) return;
