@@ -141,8 +141,11 @@ test.describe('frame privacy: markers on a cross-origin <iframe> reach the frame
     const keys = fromInner.filter((e): e is Extract<EventBody, { type: 'key' }> => e.type === 'key');
     expect(keys.length).toBeGreaterThan(0);
     for (const k of keys) expect(k).toMatchObject({ key: MASK, masked: true });
-    // The middle frame reported the level it inherited itself.
-    expect((await frameMessages(sw)).filter((m) => m.kind === 'frame-level-report').map((m) => m.level)).toEqual(['mask', 'mask']);
+    // The top reported "mask" for the middle frame, and the middle frame the level it inherited itself
+    // (a hello repeated after a ping is reported again; the background uses the first).
+    const reports = (await frameMessages(sw)).filter((m) => m.kind === 'frame-level-report').map((m) => m.level);
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(reports)).toEqual(new Set(['mask']));
 
     const tap = await readTap(sw);
     const tabs = [...new Set(events.map((e) => e.tab).filter((t) => t >= 0))];
@@ -169,8 +172,10 @@ test.describe('frame privacy: markers on a cross-origin <iframe> reach the frame
     );
     const fromChild = events.filter(inFrame([0]));
     expect(fromChild.every((e) => e.url.startsWith(apps.crossOriginUrl))).toBe(true);
-    expect(fromChild.find((e) => e.type === 'click')?.target).toMatchObject({ name: 'Send message', masked: false });
+    const clicks = fromChild.filter((e) => e.type === 'click').map((e) => e.target);
+    expect(clicks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Send message', masked: false })]));
     expect(fromChild.filter((e) => e.type === 'key').every((e) => !e.masked)).toBe(true);
-    expect((await frameMessages(sw)).filter((m) => m.kind === 'frame-level-report').map((m) => m.level)).toEqual(['none']);
+    const reports = (await frameMessages(sw)).filter((m) => m.kind === 'frame-level-report').map((m) => m.level);
+    expect(new Set(reports)).toEqual(new Set(['none']));
   });
 });
