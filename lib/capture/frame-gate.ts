@@ -70,6 +70,14 @@ async function sendReliably(deps: FrameGateDeps, message: FrameLevelMessage, tim
   return false;
 }
 
+function isWebPage(win: Window): boolean {
+  try {
+    return /^https?:/i.test(win.location.href);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts `start()` (the capture session) in `win`, after the parent's verdict when this frame needs one,
  * and the parent side of the handshake beside it. `sensitiveSelectors`: policy selectors, which the
@@ -100,6 +108,10 @@ export function startGatedSession(
 
   if (!needsInheritedLevel(win)) {
     begin('none');
+  } else if (!isWebPage(win)) {
+    // about:blank, srcdoc, data: — the background takes messages from web pages only (lib/messaging/
+    // sender.ts), so no verdict could come: stay silent without asking.
+    setInheritedLevel('block');
   } else {
     // Fail closed while unknown: whatever an earlier verdict said, nothing is private enough until told.
     setInheritedLevel('block');

@@ -11,7 +11,7 @@ function fakeWindow(props: Record<string, unknown>) {
   const posted: unknown[] = [];
   const win = {
     frames: [] as unknown[],
-    location: {},
+    location: { href: 'https://child.example/' },
     addEventListener: (_t: string, l: (e: unknown) => void) => listeners.add(l),
     removeEventListener: (_t: string, l: (e: unknown) => void) => listeners.delete(l),
     postMessage: (data: unknown) => posted.push(data),
@@ -103,5 +103,19 @@ describe('lib/capture/frame-gate', () => {
     expect(child.listeners.size).toBe(0);
     f.verdict({ kind: 'frame-level', nonce: f.sent[0]!.nonce, level: 'none' });
     expect(start).not.toHaveBeenCalled();
+  });
+});
+
+describe('lib/capture/frame-gate (documents that are not web pages)', () => {
+  it('an about:blank frame behind a cross-origin boundary stays silent without asking', () => {
+    const top = { frameElement: null, location: { href: 'https://top.example/' } } as Record<string, unknown>;
+    top.parent = top;
+    const blank = { parent: top, frameElement: null, location: { href: 'about:blank' } };
+    const start = vi.fn(session);
+    const f = fakeDeps();
+    startGatedSession(blank as never, [], start, f.deps).stop();
+    expect(start).not.toHaveBeenCalled();
+    expect(f.sent).toEqual([]);
+    expect(f.subscribed()).toBe(false);
   });
 });
