@@ -80,16 +80,45 @@ function contentWindowOf(el: Element): Window | null {
   }
 }
 
-/** Whether `source` is one of `win`'s child frames' windows (iframes in shadow trees included). */
+/**
+ * Whether `source` is the window of one of `win`'s child frames. `parent` may be read on a cross-origin
+ * window, and unlike `win.frames` it also holds for frames inside shadow trees (Chromium leaves those
+ * out of `window.frames`).
+ */
 export function isChildWindow(win: Window, source: unknown): boolean {
-  if (!source) return false;
+  if (!source || source === win) return false;
   try {
-    const n = win.frames.length;
-    for (let i = 0; i < n; i++) if (win.frames[i] === source) return true;
+    return (source as Window).parent === win;
   } catch {
-    /* not ours, then */
+    return false;
   }
-  return false;
+}
+
+/**
+ * The windows of `win`'s child frames, for the ping: `window.frames`, plus the frames inside open shadow
+ * roots, which it leaves out (closed roots are not walked here: one `chrome.dom` call per element on
+ * every session start costs too much; a child there whose hello came too early stays silent).
+ */
+function childWindows(win: Window): Set<Window> {
+  const out = new Set<Window>();
+  const n = win.frames.length;
+  for (let i = 0; i < n; i++) {
+    const w = win.frames[i];
+    if (w) out.add(w);
+  }
+  const roots: ParentNode[] = [];
+  for (const el of Array.from(win.document.querySelectorAll('*'))) if (el.shadowRoot) roots.push(el.shadowRoot);
+  for (let i = 0; i < roots.length && i < 10_000; i++) {
+    const root = roots[i] as ParentNode;
+    for (const el of Array.from(root.querySelectorAll('*'))) {
+      if (el.shadowRoot) roots.push(el.shadowRoot);
+      if (el.matches(FRAME_ELEMENTS)) {
+        const w = contentWindowOf(el);
+        if (w) out.add(w);
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -154,8 +183,7 @@ export function startFrameLevelResponder(
     report(hello.data.nonce, levelForFrameElement(el, extra));
   });
   try {
-    const n = win.frames.length;
-    for (let i = 0; i < n; i++) win.frames[i]?.postMessage({ type: FRAME_PING_TYPE }, '*');
+    for (const child of childWindows(win)) child.postMessage({ type: FRAME_PING_TYPE }, '*');
   } catch (err) {
     console.debug('[workflow-capture]', err);
   }

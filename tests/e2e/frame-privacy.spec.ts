@@ -5,7 +5,7 @@
  * typed with the real keyboard.
  *
  * - rr-block on the iframe: zero events from that frame, anywhere.
- * - data-private on the iframe: the frame is captured masked — a canary typed into an ordinary field
+ * - data-private on the iframe (or a mask marker on the shadow host around it): the frame is captured masked — a canary typed into an ordinary field
  *   inside it is in no message, no outbox row, no upload and nothing the collector holds or exports.
  * - nested: data-private on the outer iframe masks a frame inside it too (back on the top's origin).
  * - unmarked (positive control): the words typed in the frame arrive with the frame's events.
@@ -86,42 +86,50 @@ test.describe('frame privacy: markers on a cross-origin <iframe> reach the frame
     expect(installId).toBeTruthy();
   });
 
-  test('data-private on the iframe: the frame is captured masked; a canary typed in it leaves no trace', async ({ context, apps, serviceWorker: sw, installId, collected }) => {
-    await installTap(sw);
-    const page = await context.newPage();
-    await openCase(page, apps, 'masked');
-    await waitForEvents(sw, (es) => es.some((e) => inFrame([0])(e) && isLoad(e)), "the masked frame's page load");
-    const canary = secretCanary('fpmask', 24);
-    const child = page.frameLocator('#child');
-    await typeInWidget(page, child, canary);
-    await typeInParent(page);
-    const sent = await waitForEvents(sw, (es) => parentClicked(es) && es.some((e) => inFrame([0])(e) && e.type === 'click'), "the frame's and the parent's clicks");
-    const storage = await backgroundStorage(sw); // before the upload empties the outbox
-    const events = await collected((es) => parentClicked(es) && es.some((e) => inFrame([0])(e) && e.type === 'click'), "the frame's click");
+  for (const [name, title] of [
+    ['masked', 'data-private on the iframe'],
+    ['shadow', 'sentry-mask on the shadow host around the iframe (an iframe inside an open shadow root)'],
+  ] as const) {
+    test(`${title}: the frame is captured masked; a canary typed in it leaves no trace`, async ({ context, apps, serviceWorker: sw, installId, collected }) => {
+      await installTap(sw);
+      const page = await context.newPage();
+      await openCase(page, apps, name);
+      // The child is known by its origin: a frame inside a shadow tree has no index in window.frames.
+      const isChild = (e: EventBody) => e.url.startsWith(apps.crossOriginUrl);
+      await waitForEvents(sw, (es) => es.some((e) => isChild(e) && isLoad(e)), "the masked frame's page load");
+      const canary = secretCanary(`fp${name}`, 24);
+      const child = page.frameLocator('#child');
+      await typeInWidget(page, child, canary);
+      await typeInParent(page);
+      const done = (es: EventBody[]) => parentClicked(es) && es.some((e) => isChild(e) && e.type === 'click');
+      const sent = await waitForEvents(sw, done, "the frame's and the parent's clicks");
+      const storage = await backgroundStorage(sw); // before the upload empties the outbox
+      const events = await collected(done, "the frame's click");
 
-    const fromChild = sent.filter(inFrame([0]));
-    const keys = fromChild.filter((e): e is Extract<EventBody, { type: 'key' }> => e.type === 'key');
-    expect(keys.length, 'key events from the masked frame').toBeGreaterThan(0);
-    for (const k of keys) expect(k, 'every key of the frame is masked').toMatchObject({ key: MASK, masked: true });
-    for (const e of fromChild) if ('target' in e && e.target) expect(e.target.masked, `${e.type} target masked`).toBe(true);
-    for (const e of fromChild) if (e.type === 'input' || e.type === 'change') expect(e.masked, `${e.type} masked`).toBe(true);
-    const { keys: keyText, codes } = keyStreams(sent);
-    expect([...inKeyOrder(keyText, canary), ...inKeyOrder(codes, canary, 5, true)], 'the canary in key order').toEqual([]);
+      const fromChild = sent.filter(isChild);
+      const keys = fromChild.filter((e): e is Extract<EventBody, { type: 'key' }> => e.type === 'key');
+      expect(keys.length, 'key events from the masked frame').toBeGreaterThan(0);
+      for (const k of keys) expect(k, 'every key of the frame is masked').toMatchObject({ key: MASK, masked: true });
+      for (const e of fromChild) if ('target' in e && e.target) expect(e.target.masked, `${e.type} target masked`).toBe(true);
+      for (const e of fromChild) if (e.type === 'input' || e.type === 'change') expect(e.masked, `${e.type} masked`).toBe(true);
+      const { keys: keyText, codes } = keyStreams(sent);
+      expect([...inKeyOrder(keyText, canary), ...inKeyOrder(codes, canary, 5, true)], 'the canary in key order').toEqual([]);
 
-    const tap = await readTap(sw);
-    const tabs = [...new Set(events.map((e) => e.tab).filter((t) => t >= 0))];
-    const views = {
-      'messages received by the background': tap.messages.join('\n'),
-      'IndexedDB outbox and extension storage': storage,
-      'uploaded batch bytes': tap.uploads.join('\n'),
-      ...(await collectorViews(installId, tabs)),
-    };
-    expect(findLeaks(views, [{ label: 'typed in the data-private frame', value: canary, windows: true }])).toEqual([]);
-    // Positive control for every tap: the parent's ordinary words are found through each of them.
-    for (const [name, body] of Object.entries(views)) {
-      if (!name.includes('recorder')) expect(body, `${name} sees the parent's words`).toContain(PARENT_WORDS);
-    }
-  });
+      const tap = await readTap(sw);
+      const tabs = [...new Set(events.map((e) => e.tab).filter((t) => t >= 0))];
+      const views = {
+        'messages received by the background': tap.messages.join('\n'),
+        'IndexedDB outbox and extension storage': storage,
+        'uploaded batch bytes': tap.uploads.join('\n'),
+        ...(await collectorViews(installId, tabs)),
+      };
+      expect(findLeaks(views, [{ label: `typed in the ${name} frame`, value: canary, windows: true }])).toEqual([]);
+      // Positive control for every tap: the parent's ordinary words are found through each of them.
+      for (const [view, body] of Object.entries(views)) {
+        if (!view.includes('recorder')) expect(body, `${view} sees the parent's words`).toContain(PARENT_WORDS);
+      }
+    });
+  }
 
   test('nested: data-private on the outer iframe masks the frame inside it too', async ({ context, apps, serviceWorker: sw, installId, collected }) => {
     await installTap(sw);

@@ -11,6 +11,7 @@ function fakeWindow(props: Record<string, unknown>) {
   const posted: unknown[] = [];
   const win = {
     frames: [] as unknown[],
+    document: { querySelectorAll: () => [] },
     location: { href: 'https://child.example/' },
     addEventListener: (_t: string, l: (e: unknown) => void) => listeners.add(l),
     removeEventListener: (_t: string, l: (e: unknown) => void) => listeners.delete(l),

@@ -109,8 +109,12 @@ describe('lib/privacy/frame-level', () => {
       const blocked = document.getElementById('blocked')!;
       const plain = document.getElementById('plain')!;
       const inShadow = host.shadowRoot!.getElementById('in-shadow')!;
-      const childWindows = [blocked, plain, inShadow].map((el) => (el as HTMLIFrameElement).contentWindow!);
-      expect(new Set(childWindows).size).toBe(3);
+      // happy-dom's frame windows do not name this window as their parent; stand-ins that do.
+      const childWindows = [blocked, plain, inShadow].map((el) => {
+        const child = fakeWindow({ parent: window }).win;
+        Object.defineProperty(el, 'contentWindow', { value: child, configurable: true });
+        return child;
+      });
       return { blocked, plain, inShadow, childWindows };
     }
 
@@ -123,31 +127,39 @@ describe('lib/privacy/frame-level', () => {
 
     it('answers a child\'s hello with the level of its element, pings the children once, and stops', () => {
       const { childWindows } = mountFrames();
-      const parent = fakeWindow();
-      parent.win.frames.push(...childWindows);
+      // This window is the parent; its trusted message events are played by calling the listener added.
+      const added = vi.spyOn(window, 'addEventListener');
+      const removed = vi.spyOn(window, 'removeEventListener');
       const report = vi.fn();
-      const off = startFrameLevelResponder(parent.win, [], report);
-      parent.deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[0]);
-      parent.deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[1]);
-      parent.deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[2]);
+      const off = startFrameLevelResponder(window, [], report);
+      const listener = added.mock.calls.find(([type]) => type === 'message')?.[1] as (e: unknown) => void;
+      const deliver = (data: unknown, source: unknown, isTrusted = true) => listener({ isTrusted, data, source });
+      deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[0]);
+      deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[1]);
+      deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[2]); // in a shadow root
       expect(report.mock.calls).toEqual([[NONCE, 'block'], [NONCE, 'none'], [NONCE, 'mask']]);
       // Untrusted (a page's dispatchEvent), from a window that is not our child, or malformed: ignored.
-      parent.deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[1], false);
-      parent.deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, fakeWindow().win);
-      parent.deliver({ type: FRAME_HELLO_TYPE, nonce: 'nope' }, childWindows[1]);
+      deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, childWindows[1], false);
+      deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, fakeWindow().win);
+      deliver({ type: FRAME_HELLO_TYPE, nonce: NONCE }, window);
+      deliver({ type: FRAME_HELLO_TYPE, nonce: 'nope' }, childWindows[1]);
       expect(report).toHaveBeenCalledTimes(3);
       off();
-      expect(parent.listeners.size).toBe(0);
+      expect(removed).toHaveBeenCalledWith('message', listener, expect.anything());
     });
 
-    it('pings every child window when it starts', () => {
+    it('pings every child window when it starts, those in open shadow roots too', () => {
       const a = fakeWindow();
       const b = fakeWindow();
+      const shadowed = fakeWindow();
+      document.body.innerHTML = '<x-host id="host"></x-host>';
+      const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<iframe srcdoc="s"></iframe>';
+      Object.defineProperty(root.querySelector('iframe')!, 'contentWindow', { value: shadowed.win });
       const parent = fakeWindow();
-      parent.win.frames.push(a.win, b.win);
+      parent.win.frames.push(a.win, b.win); // window.frames leaves shadow-tree frames out
       startFrameLevelResponder(parent.win, [], vi.fn())();
-      expect(a.posted).toEqual([{ type: FRAME_PING_TYPE }]);
-      expect(b.posted).toEqual([{ type: FRAME_PING_TYPE }]);
+      for (const w of [a, b, shadowed]) expect(w.posted).toEqual([{ type: FRAME_PING_TYPE }]);
     });
   });
 
