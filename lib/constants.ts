@@ -56,3 +56,9 @@ export const RECENT_IDS_TTL_MS = 60 * 60_000;
 // Pause.
 export const MAX_PAUSE_MINUTES_DEFAULT = 30;
 export const PAUSE_CHOICES_MINUTES = [5, 15, 30] as const;
+
+// Frame levels (markers on a cross-origin <iframe>, lib/background/frame-privacy.ts).
+/** Child frames waiting for their parent's verdict, remembered at most (oldest forgotten first). */
+export const FRAME_LEVEL_MAX_PENDING = 256;
+/** A child's request older than this is forgotten (its frame is gone or its parent is not capturing). */
+export const FRAME_LEVEL_REQUEST_TTL_MS = 10 * 60_000;

@@ -29,6 +29,7 @@ import { classifySender } from '../messaging/sender';
 import { isValidPattern } from '../privacy/sites';
 import { parseContentEvents } from './content-events';
 import { injectIntoOpenTabs } from './inject';
+import { FrameLevelBroker, handleFrameLevelMessage, parseFrameLevelMessage } from './frame-privacy';
 
 const ALARM_UPLOAD = 'upload';
 const ALARM_RESUME = 'resume';
@@ -59,6 +60,8 @@ export function startBackground(): void {
   let uploadAlarmAt: number | null | undefined;
 
   const extVersion = browser.runtime.getManifest().version;
+  /** Child frames waiting for the markers on their <iframe> (in memory: a handshake takes milliseconds). */
+  const frameLevels = new FrameLevelBroker();
   const now = () => Date.now();
   const mode = (): CaptureMode => captureMode(resolved.policy, user, now());
 
@@ -405,6 +408,14 @@ export function startBackground(): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.runtime.MessageSender) => {
     const tier = classifySender(sender, browser.runtime.id, browser.runtime.getURL('/'));
     if (tier === 'content') {
+      const frameMessage = parseFrameLevelMessage(message);
+      if (frameMessage) {
+        return Promise.resolve(
+          handleFrameLevelMessage(frameLevels, frameMessage, sender, (tab, frameId, verdict) => {
+            browser.tabs.sendMessage(tab, verdict, { frameId }).catch(() => undefined);
+          }),
+        );
+      }
       const parsed = parseContentEvents(message);
       if (!parsed) return Promise.resolve({ ok: false, error: 'invalid message' });
       return ready.then((core) => acceptContent(core, parsed, sender));

@@ -22,6 +22,7 @@ import {
 } from '../state/content-config';
 import { Batcher } from './batcher';
 import { documentCapture } from './document-capture';
+import { browserFrameGateDeps, startGatedSession } from './frame-gate';
 import { newEventId } from './ids';
 import { startSession, type Session } from './session';
 
@@ -53,6 +54,7 @@ export function runCapture(wxt: ContentScriptContext): void {
   );
 
   let session: Session | undefined;
+  const frameDeps = browserFrameGateDeps(() => wxt.isValid);
   let sessionConfig: ContentConfig | undefined;
   /** This copy reported the page load while holding: forgetting the held events forgets the report too. */
   let heldLoadReport = false;
@@ -65,7 +67,8 @@ export function runCapture(wxt: ContentScriptContext): void {
 
   const start = (config: ContentConfig) => {
     const firstInDocument = shared.witnessedLoad && !shared.loadReported;
-    session = startSession(win, config, batcher, { firstInDocument });
+    // Behind a cross-origin frame boundary the session waits for the parent's markers (frame-gate.ts).
+    session = startGatedSession(win, config.sensitiveSelectors, () => startSession(win, config, batcher, { firstInDocument }), frameDeps);
     sessionConfig = config;
     if (firstInDocument) {
       shared.loadReported = true;

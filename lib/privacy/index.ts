@@ -41,8 +41,12 @@
  * 6. Keys: characters typed into editable fields are recorded as '[text]' (their content arrives only as
  *    the redacted value); named keys and Ctrl/Meta chords are kept; outside editable fields shortcuts are
  *    kept but digits become '[digit]'.
- * Markers are honoured across shadow-root hosts and same-origin frames, and an element whose content
- * holds masked, blocked or displayed-secret text (`holdsPrivateContent`) is described like a masked one.
+ * Markers are honoured across shadow-root hosts and frames: a same-origin frame sees the markers around
+ * its `<iframe>` itself; a cross-origin frame is told them by its parent frame through the background
+ * (./frame-level.ts) and captures nothing until it knows — 'block' on the `<iframe>` (or any marker or
+ * policy selector above it) silences the whole frame and those nested in it, 'mask' / 'ignore' apply to
+ * every element in it. An element whose content holds masked, blocked or displayed-secret text
+ * (`holdsPrivateContent`) is described like a masked one.
  * Field sensitivity is decided once per element and DOM state (`./dom-generation`), not once per key.
  * When unsure, mask.
  */
@@ -89,6 +93,7 @@ export { createFocusSessionGate, type FocusSessionGate } from './focus-session';
 export { holdsPrivateContent, privacyContentGuard } from './content-guard';
 export { holdsDisplayedSecret, isDisplayedSecret } from './displayed';
 export { watchDomGeneration, type DomGeneration } from './dom-generation';
+export { levelForFrameElement, needsInheritedLevel, startFrameLevelResponder, strongestLevel } from './frame-level';
 export { watchPasswordFields, type PasswordWatch } from './password-watch';
 export { canSeeClosedRoots, focusedWithin, rootsWithin, shadowRootOf } from './shadow';
 export {

@@ -1,7 +1,9 @@
 /**
  * Privacy markers that apps put in their markup, ours and those they already carry for other recording
  * tools, all in one place. A marker applies to the element and everything under it, including shadow
- * trees hosted under it and same-origin frames embedded under it.
+ * trees hosted under it and frames embedded under it: same-origin frames see it directly, cross-origin
+ * frames receive it from their parent frame through the background (./frame-level.ts) and hold it as
+ * the frame's inherited level (`setInheritedLevel`).
  *
  * Levels, strongest first (a stronger marker anywhere up the chain wins; nothing weakens one):
  * - block:  the subtree produces no events at all.
@@ -13,14 +15,33 @@
  * `sensitiveSelectors` decide, and policy can only add.
  */
 
-export type PrivacyLevel = 'block' | 'mask' | 'ignore' | 'none';
+/** The levels, weakest first (the order is the rank). */
+export const PRIVACY_LEVELS = ['none', 'ignore', 'mask', 'block'] as const;
+export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
 
 const NONE = 0;
 const IGNORE = 1;
 const MASK = 2;
 const BLOCK = 3;
 type Rank = typeof NONE | typeof IGNORE | typeof MASK | typeof BLOCK;
-const LEVELS: readonly PrivacyLevel[] = ['none', 'ignore', 'mask', 'block'];
+const LEVELS: readonly PrivacyLevel[] = PRIVACY_LEVELS;
+
+/**
+ * The level the whole document inherits from where it is embedded: the markers on the `<iframe>` of a
+ * cross-origin parent (and that parent's own inherited level), which no walk up this document can see.
+ * Every element of the document is at least this private.
+ */
+let inheritedRank: Rank = NONE;
+
+/** Sets this document's inherited level (see ./frame-level.ts); 'none' for a top or same-origin frame. */
+export function setInheritedLevel(level: PrivacyLevel): void {
+  const rank = LEVELS.indexOf(level);
+  inheritedRank = (rank < 0 ? BLOCK : rank) as Rank;
+}
+
+export function inheritedLevel(): PrivacyLevel {
+  return LEVELS[inheritedRank] ?? 'block';
+}
 
 /** Class markers. Class names are matched exactly, as the tools that define them do. */
 const CLASS_MARKERS: ReadonlyMap<string, Rank> = new Map<string, Rank>([
@@ -277,7 +298,8 @@ function rankOf(el: Element, extra: readonly string[], budget: { left: number })
 
 /**
  * The privacy level that applies to an element: the strongest marker on it or any ancestor, across
- * shadow-root hosts and same-origin frames. `extraSensitiveSelectors` (policy `sensitiveSelectors`) mask
+ * shadow-root hosts and same-origin frames, and the document's inherited level (markers on the
+ * `<iframe>` of a cross-origin parent). `extraSensitiveSelectors` (policy `sensitiveSelectors`) mask
  * what they match and everything under it; invalid ones are skipped, never thrown. No cache, so a marker
  * added or removed a moment ago is honoured now.
  */
@@ -285,8 +307,10 @@ export function privacyLevel(el: Element, extraSensitiveSelectors: readonly stri
   try {
     // A text node (some event targets are) is judged by the element that holds it.
     const start = el.nodeType === 1 ? el : (el as Node).parentElement;
-    if (!start) return 'none';
-    return LEVELS[rankOf(start, extraSensitiveSelectors, { left: MAX_WALK })] ?? 'block';
+    if (!start) return LEVELS[inheritedRank] ?? 'block';
+    if (inheritedRank === BLOCK) return 'block';
+    const rank = Math.max(inheritedRank, rankOf(start, extraSensitiveSelectors, { left: MAX_WALK }));
+    return LEVELS[rank] ?? 'block';
   } catch {
     return 'block'; // A DOM we cannot read is a DOM we do not record.
   }
