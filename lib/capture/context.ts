@@ -42,6 +42,11 @@ export interface CaptureContext {
   /** A one-shot timer that the session's teardown cancels. */
   later(fn: () => void, ms: number): () => void;
   redactText(text: string): string;
+  /**
+   * Remember what was typed into a field, so that no event's URL repeats it (an app mirroring a search
+   * box into the query string). Kept in this document only, never sent.
+   */
+  noteTyped(field: Element, value: string): void;
 }
 
 export type Teardown = () => void;

@@ -4,6 +4,7 @@
  */
 import { describeTarget, framePath } from '../describe';
 import { holdsPrivateText, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
+import { createTypedMemory } from '../privacy/typed-memory';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
@@ -45,6 +46,16 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
   const extra = config.sensitiveSelectors;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const path = framePath(win);
+  const typed = createTypedMemory();
+  const safeParams = config.safeUrlParams ?? [];
+  // Every event carries the page URL: redact it once per URL and typed-memory state, not once per event.
+  let urlCache = { raw: '', version: -1, redacted: '' };
+  const pageUrl = (raw: string) => {
+    if (urlCache.raw !== raw || urlCache.version !== typed.version) {
+      urlCache = { raw, version: typed.version, redacted: redactUrl(raw, { safeParams, typed: typed.values() }) };
+    }
+    return urlCache.redacted;
+  };
 
   const ctx: CaptureContext = {
     win,
@@ -53,6 +64,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     batcher,
     on: (s) => signals.has(s),
     redactText,
+    noteTyped: (field, value) => typed.note(field, value),
     isMasked: (el) => targetPrivacy(el, extra).masked || holdsPrivateText(el, extra),
     inspect(el) {
       if (!el) return undefined;
@@ -68,7 +80,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
         v: 1 as const,
         id: newEventId(),
         ts: Date.now(),
-        url: redactUrl(emitOpts?.url ?? win.location.href),
+        url: pageUrl(emitOpts?.url ?? win.location.href),
         ...(path.length > 0 ? { framePath: path } : {}),
         ...draft,
       };
@@ -105,6 +117,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
       for (const off of teardowns.splice(0)) off();
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      typed.clear();
       void batcher.flush();
     },
   };

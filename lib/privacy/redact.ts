@@ -591,8 +591,8 @@ function normaliseTyped(s: string): string {
 }
 
 /**
- * Whether a URL part repeats what was just typed: equal to a typed value, a part of one (the prefixes an
- * app mirrors key by key), or holding one of three characters or more.
+ * Whether a URL part repeats what was just typed: equal to a typed value, a prefix of one (what an app
+ * mirrored a keystroke or two ago), or holding one of three characters or more.
  */
 export function mirrorsTyped(value: string, typed: readonly string[]): boolean {
   if (typed.length === 0) return false;
@@ -602,7 +602,7 @@ export function mirrorsTyped(value: string, typed: readonly string[]): boolean {
     const nt = normaliseTyped(t);
     if (!nt) continue;
     if (v === nt) return true;
-    if (v.length >= 2 && nt.includes(v)) return true;
+    if (v.length >= 2 && nt.startsWith(v)) return true; // an earlier prefix, mirrored a little late
     if (nt.length >= 3 && v.includes(nt)) return true;
   }
   return false;
