@@ -116,7 +116,7 @@ test('secrets recognised by their shape never leave the page; ordinary text does
   const p = await context.newPage();
   // Uploads take events out of the outbox: it is read after every step, not only at the end.
   const step = async (name: string, body: () => Promise<void>) => {
-    await step(name, body);
+    await test.step(name, body);
     await ledger.outbox.take(serviceWorker);
   };
 
