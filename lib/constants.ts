@@ -54,6 +54,8 @@ export const PAUSE_CHOICES_MINUTES = [5, 15, 30] as const;
 // Privacy: value-level redaction (lib/privacy/redact.ts).
 /** Random-looking runs this long (characters) or longer are tokens in free text (API keys, invite codes). */
 export const SHORT_TOKEN_MIN_CHARS = 16;
+/** Shorter runs (characters, from this length) are tokens only with all three classes well mixed ("x7Kp2mQ9rT4w"). */
+export const STRONG_TOKEN_MIN_CHARS = 10;
 /** In a URL path segment or plain fragment, random-looking runs from this length (characters) are tokens. */
 export const URL_SEGMENT_TOKEN_MIN_CHARS = 10;
 /**

@@ -16,6 +16,7 @@ import {
   MAX_VALUE_CHARS,
   SAFE_URL_PARAMS,
   SHORT_TOKEN_MIN_CHARS,
+  STRONG_TOKEN_MIN_CHARS,
   URL_SEGMENT_TOKEN_MIN_CHARS,
 } from '../constants';
 import { isNationalPhone } from './phone';
@@ -106,6 +107,8 @@ const LABELLED_SECRET =
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*){1,3}/g;
 
 /** The local part may hold an apostrophe between letters (o'brien@example.com). */
+/** "logo@2x.png": a retina image's file name, not an address. */
+const RETINA_FILE = /@\d(?:\.\d)?x\.(?:png|jpe?g|gif|svg|webp|avif)$/i;
 const EMAIL = /[\p{L}\p{N}._%+-]+(?:['’][\p{L}\p{N}._%+-]+)*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}])/gu;
 
 /**
@@ -143,7 +146,7 @@ const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
 
 const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,34}/gi;
 
-const TOKEN_CANDIDATE = /[A-Za-z0-9_\-+/=]{16,}/g;
+const TOKEN_CANDIDATE = /[A-Za-z0-9_\-+/=]{10,}/g;
 
 /** Digits with spaces, dots, dashes, slashes or parentheses between them, and an optional leading "+". */
 const NUMERIC_SPAN = /\+?\(?\d(?:[ .\-()/]{0,3}\d)*/g;
@@ -157,7 +160,7 @@ const NINO = /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\
 const SORT_CODE = /(?<![\d-])\d{2}-\d{2}-\d{2}(?![\d-])/g;
 const BANK_WORDS = /\b(?:sort[\s-]?code|account|acct|a\/c|bank|banking|routing|bsb|aba|konto|kontonummer|compte|cuenta|conto|rekening|payee|beneficiary)\b|\[sort-code\]/i;
 /** Account numbers: standalone runs of 6–12 digits (spaces or dashes allowed) near bank words. */
-const ACCOUNT_NUMBER = /(?<![\w.,-])\d(?:[ -]?\d){5,11}(?![\w.,-]|\d)/g;
+const ACCOUNT_NUMBER = /(?<![\w-]|\d[.,])\d(?:[ -]?\d){5,11}(?![\w-]|[.,]\d)/g;
 /** How far from a bank word an account number is looked for (characters either side). */
 const BANK_CONTEXT_CHARS = 60;
 
@@ -216,18 +219,29 @@ export function isTokenLike(run: string, minLength = 24): boolean {
   return !run.split(/[-_+/=]+/).every(wordyPart);
 }
 
+/** "AB12-CD34-EF56-GH78": three or more dashed groups of 4–6, most of them mixing letters and digits. */
+function isLicenseKey(run: string): boolean {
+  const groups = run.split('-');
+  if (groups.length < 3 || !groups.every((g) => /^[A-Za-z0-9]{4,6}$/.test(g))) return false;
+  const mixed = groups.filter((g) => /\d/.test(g) && /[A-Za-z]/.test(g)).length;
+  return mixed * 2 > groups.length;
+}
+
 /**
  * Shorter random strings (invite and recovery tokens, license keys, generated passwords of 10–23
  * characters): letters and digits well mixed, switching class at least every other character, and not
  * made of word-like parts. camelCase identifiers, product codes and slugs switch far less often.
  */
 export function isShortSecret(run: string, minLength: number = SHORT_TOKEN_MIN_CHARS): boolean {
-  if (run.length < minLength || !/^[A-Za-z0-9_-]+$/.test(run)) return false;
+  if (run.length < Math.min(minLength, STRONG_TOKEN_MIN_CHARS) || !/^[A-Za-z0-9_-]+$/.test(run)) return false;
+  if (isLicenseKey(run)) return true;
   if (run.split(/[-_]+/).every(wordyPart)) return false;
   const lower = (run.match(/[a-z]/g) ?? []).length;
   const upper = (run.match(/[A-Z]/g) ?? []).length;
   const digits = (run.match(/\d/g) ?? []).length;
   const switches = classSwitchRatio(run);
+  // Below the floor only the strongest mix counts: all three classes, switching most of the time.
+  if (run.length < minLength) return lower >= 2 && upper >= 2 && digits >= 2 && switches >= 0.6 && !/[a-z]{4,}/.test(run);
   // A syllable ("hone", "Report") reads like a name: "iPhone15ProMax256GB", "Q3Report2024".
   if ((run.match(/[a-z]{4,}/g) ?? []).some((w) => /[aeiouy]/.test(w))) return false;
   if (lower >= 2 && upper >= 2 && digits >= 2) return switches >= 0.5;
@@ -395,7 +409,7 @@ function redactAll(input: string, depth: number): string {
   s = s.replace(AUTH_SCHEME, (_m, scheme: string, gap: string) => scheme + gap + PLACEHOLDER.token);
   s = redactSecretsInText(s);
   s = s.replace(LABELLED_SECRET, (_m, label: string, sep: string) => label + sep + PLACEHOLDER.redacted);
-  if (s.includes('@')) s = s.replace(EMAIL, PLACEHOLDER.email);
+  if (s.includes('@')) s = s.replace(EMAIL, (m) => (RETINA_FILE.test(m) ? m : PLACEHOLDER.email));
   s = s.replace(UUID, PLACEHOLDER.uuid);
   s = s.replace(IBAN_CANDIDATE, replaceIban);
   s = s.replace(TOKEN_CANDIDATE, replaceTokenRun);

@@ -145,10 +145,10 @@ export function redactCommandLine(text: string): string {
 
 /** Nouns that name a secret in a sentence. */
 const PROSE_SECRET =
-  '(?:password|passwort|passphrase|passcode|pass\\s?code|pin(?:\\s?(?:code|number))?|pw|pwd|psw|secret|token|api\\s?key|access\\s?key|secret\\s?key|private\\s?key|otp|one[- ]time\\s?(?:code|password)|(?:verification|security|login|access|auth(?:entication)?|confirmation|sms|2fa|mfa|recovery|backup|reset|unlock)\\s?code|code)';
+  '(?:contrase[ñn]a|mot de passe|kennwort|senha|wachtwoord|lösenord|hasło|parola|password|passwort|passphrase|passcode|pass\\s?code|pin(?:\\s?(?:code|number))?|pw|pwd|psw|secret|token|api\\s?key|access\\s?key|secret\\s?key|private\\s?key|otp|one[- ]time\\s?(?:code|password)|(?:verification|security|login|access|auth(?:entication)?|confirmation|sms|2fa|mfa|recovery|backup|reset|unlock)\\s?code|code)';
 /** "the password is X", "password for the VPN is: X", "my pin = 1234", "pw hunter2", "code: 123456". */
 const PROSE = new RegExp(
-  `\\b(${PROSE_SECRET})((?:\\s+(?:for|to|of|on|at)(?:\\s+[\\w.@'-]+){1,3}?)?(?:\\s*(?:[:=]|\\bis\\b|\\bwas\\b|\\bare\\b|\\bwill be\\b|\\bis now\\b|\\bset to\\b|\\bchanged to\\b|\\bremains\\b|\\bshould be\\b)\\s*:?|\\s+(?=[^\\s]*\\d)))\\s*(["'“”‘’]?)([^\\s"'“”‘’]+)`,
+  `\\b(${PROSE_SECRET})((?:\\s+(?:for|to|of|on|at)(?:\\s+[\\w.@'-]+){1,3}?)?(?:\\s*(?:[:=]|\\b(?:is|was|has been|have been|had been)\\s+(?:changed|set|reset|updated)\\s+to\\b|\\bis now\\b|\\bwill be\\b|\\bset to\\b|\\bchanged to\\b|\\bremains\\b|\\bshould be\\b|\\bis\\b|\\bwas\\b|\\bare\\b|\\b(?:es|est|ist|é|è|jest|er)\\b)\\s*:?|\\s+(?=[^\\s]*\\d)))\\s*(["'“”‘’]?)([^\\s"'“”‘’]+)`,
   'gi',
 );
 /** Words after "the password is" that are prose, not a password ("is required", "is too short"). */
