@@ -56,7 +56,7 @@ export function isSecretKey(key: string): boolean {
     const w = words[i] as string;
     if (SECRET_WORDS.has(w)) return true;
     // "dbpassword", "userpasswd", "apitoken", "xapikey": one word with the secret inside.
-    if (w.length > 6 && /(?:password|passwd|secret|token|apikey|credential)/.test(w)) return true;
+    if (w.length > 6 && /(?:password|passwd|secret|token|apikey|credentials?)s?$|^(?:password|passwd)/.test(w)) return true;
     if (w === 'key' || w === 'keys') {
       const prev = words[i - 1];
       if (prev && KEY_QUALIFIERS.has(prev)) return true;
@@ -93,7 +93,7 @@ export function redactKeyValueSecrets(text: string): string {
     const valueStart = m.index + whole.length - value.length;
     if (!isSecretKey(key) || (sep.trim() === ':' && value.startsWith('//'))) {
       // The value may itself hold a pair ("config: password=abc"): look again from where it starts.
-      re.lastIndex = valueStart;
+      re.lastIndex = valueStart - 1; // the character before the value serves as the next key's lead
       continue;
     }
     const quoted = value.startsWith('"') || value.startsWith("'");
