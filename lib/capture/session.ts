@@ -3,8 +3,7 @@
  * and the batcher, with one combined teardown (pause, opt-out, site exclusion, extension reload).
  */
 import { describeTarget, framePath } from '../describe';
-import { holdsPrivateText, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
-import { createTypedMemory } from '../privacy/typed-memory';
+import { createTypedMemory, holdsPrivateText, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';

@@ -67,6 +67,17 @@ export {
   MAX_URL_CHARS,
   PLACEHOLDER,
 } from './redact';
+export {
+  isSecretKey,
+  redactCommandLine,
+  redactKeyValueSecrets,
+  redactSecretProse,
+  redactSecretsInText,
+  redactUrlCredentials,
+} from './secret-text';
+export { isShortSecret, mirrorsTyped, normaliseParamName, type UrlRedactionOptions } from './redact';
+export { isNationalPhone } from './phone';
+export { createTypedMemory, type TypedMemory } from './typed-memory';
 export { createFocusSessionGate, type FocusSessionGate } from './focus-session';
 export { watchPasswordFields, type PasswordWatch } from './password-watch';
 export { canSeeClosedRoots, focusedWithin, rootsWithin, shadowRootOf } from './shadow';
@@ -75,6 +86,7 @@ export {
   createMaskedKeyGate,
   maskKey,
   DIGIT_KEY,
+  OTHER_KEY,
   TEXT_KEY,
   type KeyInput,
   type KeyOutput,
