@@ -3,7 +3,7 @@
  * and the batcher, with one combined teardown (pause, opt-out, site exclusion, extension reload).
  */
 import { describeTarget, framePath } from '../describe';
-import { createTypedMemory, holdsPrivateText, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
+import { createTypedMemory, holdsPrivateText, PLACEHOLDER, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
@@ -34,6 +34,27 @@ const OBSERVERS: ReadonlyArray<[Signal | 'always', Observer]> = [
   ['drag', initDragObserver],
   ['always', initVisibilityObserver],
 ];
+
+/**
+ * Gives `event` a `value` computed on first read: when the batch is serialised for sending. A failing
+ * computation gives the redaction placeholder, never the raw value and never a lost batch.
+ */
+function defineLazyValue(event: object, compute: () => string | undefined): void {
+  Object.defineProperty(event, 'value', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      let value: string | undefined;
+      try {
+        value = compute();
+      } catch {
+        value = PLACEHOLDER.redacted;
+      }
+      Object.defineProperty(event, 'value', { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
 
 export interface Session {
   stop(): void;
@@ -83,6 +104,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
         ...(path.length > 0 ? { framePath: path } : {}),
         ...draft,
       };
+      if (emitOpts?.value) defineLazyValue(event, emitOpts.value);
       if (emitOpts?.replaces) batcher.upsert(event, emitOpts.replaces);
       else batcher.push(event);
     },

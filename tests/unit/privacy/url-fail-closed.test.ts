@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SAFE_URL_PARAMS } from '../../../lib/constants';
 import { mirrorsTyped, normaliseParamName, redactUrl } from '../../../lib/privacy/redact';
@@ -46,6 +47,13 @@ describe('lib/privacy/redact (redactUrl fails closed)', () => {
     'https://ex.com/v2/customerAccountSettings',
     'https://ex.com/files/IMG_4521.jpg',
   ])('keeps ordinary paths: %s', (url) => expect(redactUrl(url)).toBe(url));
+
+  it('the admin guide lists exactly the built-in safe parameters', () => {
+    const guide = readFileSync(new URL('../../../docs/admin/README.md', import.meta.url), 'utf8');
+    const row = guide.split('\n').find((l) => l.startsWith('| `safeUrlParams`')) ?? '';
+    const listed = /built-in list \(([^)]*)\)/.exec(row)?.[1]?.match(/`([^`]+)`/g)?.map((n) => n.slice(1, -1)) ?? [];
+    expect(listed).toEqual([...SAFE_URL_PARAMS]);
+  });
 
   it('keeps the maximum-length form of the old signature', () => {
     expect(redactUrl('https://ex.com/abc', 12)).toBe('https://ex.…');
