@@ -98,16 +98,21 @@ export function redactKeyValueSecrets(text: string): string {
     }
     const quoted = value.startsWith('"') || value.startsWith("'");
     let end = m.index + whole.length;
+    if (!quoted) {
+      // The match stopped at punctuation that may be part of the secret ("pa,ss)word"): hide up to the
+      // next space, or the next field of a form body or connection string ("&", ";"), instead.
+      while (end < text.length && !/[\s&;]/.test(text[end] as string)) end++;
+    }
     let hidden = quoted ? `${value[0]}${REDACTED}${value[0]}` : REDACTED;
-    const formField = text[end] === '&'; // "client_secret=…&grant_type=…": one field of a form body
-    if (!quoted && !formField && (LINE_KEYS.has(keyWords(key).join('')) || atLineStart(text, m.index + lead.length))) {
+    const formField = text[end] === '&' || text[end] === ';'; // "client_secret=…&grant_type=…": one field
+    if (!quoted && (LINE_KEYS.has(keyWords(key).join('')) || (!formField && atLineStart(text, m.index + lead.length)))) {
       // A passphrase or "Basic dXNlcjpw" holds spaces: the rest of the line goes too.
       const nl = text.indexOf('\n', end);
       end = nl < 0 ? text.length : nl;
       hidden = REDACTED;
     }
     // "Authorization: Basic …": the scheme says what kind of credential it was; the credential goes.
-    if (!quoted && AUTH_SCHEMES.test(value) && end > m.index + whole.length) hidden = `${value} ${REDACTED}`;
+    if (!quoted && AUTH_SCHEMES.test(value) && end > valueStart + value.length) hidden = `${value} ${REDACTED}`;
     out += text.slice(last, valueStart) + hidden;
     last = end;
     re.lastIndex = end;
@@ -183,7 +188,8 @@ export function redactSecretProse(text: string): string {
     }
     if (glued && !/^(?:pw|pwd|psw|pin|otp|password|passcode|token|secret)$/.test(lowerNoun)) return whole;
     if (glued && /^pin$/.test(lowerNoun) && !/^\d{3,12}[.,;:!?)]*$/.test(value)) return whole;
-    const trail = quote ? '' : (/[.,;:!?)]+$/.exec(value)?.[0] ?? '');
+    // Sentence punctuation stays readable; "!" and "?" end many passwords, so they go with the value.
+    const trail = quote ? '' : (/[.,;:]+$/.exec(value)?.[0] ?? '');
     return `${noun}${between}${quote}${REDACTED}${trail}`;
   });
 }

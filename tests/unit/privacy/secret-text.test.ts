@@ -73,7 +73,7 @@ describe('lib/privacy/secret-text', () => {
   describe('redactSecretProse', () => {
     it.each([
       ['the password is hunter2', 'the password is [redacted]'],
-      ['The password for the VPN is Summer2024!', 'The password for the VPN is [redacted]!'],
+      ['The password for the VPN is Summer2024!', 'The password for the VPN is [redacted]'],
       ['my pin is 1234.', 'my pin is [redacted].'],
       ['pw: blue-Monkey', 'pw: [redacted]'],
       ['pw hunter22', 'pw [redacted]'],
@@ -96,5 +96,13 @@ describe('lib/privacy/secret-text', () => {
       'token authentication is deprecated',
       'Enter your PIN to continue.',
     ])('keeps %s', (s) => expect(redactSecretProse(s)).toBe(s));
+  });
+});
+
+describe('lib/privacy/secret-text (values with punctuation)', () => {
+  it('hides an unquoted secret up to the next space, not the first comma or bracket', () => {
+    expect(redactKeyValueSecrets('then pin=12,34) ok')).toBe('then pin=[redacted] ok');
+    expect(redactKeyValueSecrets('x password=pa,ss}word y')).toBe('x password=[redacted] y');
+    expect(redactKeyValueSecrets('Server=db;Password=a,b;Database=app')).toBe('Server=db;Password=[redacted];Database=app');
   });
 });
