@@ -62,3 +62,28 @@ export const PAUSE_CHOICES_MINUTES = [5, 15, 30] as const;
 export const FRAME_LEVEL_MAX_PENDING = 256;
 /** A child's request older than this is forgotten (its frame is gone or its parent is not capturing). */
 export const FRAME_LEVEL_REQUEST_TTL_MS = 10 * 60_000;
+
+// Privacy: value-level redaction (lib/privacy/redact.ts).
+/** Random-looking runs this long (characters) or longer are tokens in free text (API keys, invite codes). */
+export const SHORT_TOKEN_MIN_CHARS = 16;
+/** Shorter runs (characters, from this length) are tokens only with all three classes well mixed ("x7Kp2mQ9rT4w"). */
+export const STRONG_TOKEN_MIN_CHARS = 10;
+/** In a URL path segment or plain fragment, random-looking runs from this length (characters) are tokens. */
+export const URL_SEGMENT_TOKEN_MIN_CHARS = 10;
+/**
+ * Query and fragment parameters whose values are kept (after the detectors): paging, sorting, tabs,
+ * views and languages. Every other parameter's value is redacted; policy `safeUrlParams` adds names.
+ * Search parameters ("q", "query", "search") are not here: what they hold was typed.
+ */
+export const SAFE_URL_PARAMS: readonly string[] = [
+  'page', 'per_page', 'page_size', 'limit', 'offset', 'start', 'sort', 'sort_by', 'order', 'order_by',
+  'dir', 'direction', 'tab', 'view', 'mode', 'layout', 'display', 'section', 'panel', 'step', 'format',
+  'zoom', 'density', 'theme', 'lang', 'language', 'locale', 'hl', 'country', 'country_code', 'currency',
+  'region', 'timezone', 'utm_source', 'utm_medium', 'utm_campaign',
+];
+/** A safe parameter's value longer than this (characters, encoded) is redacted anyway: enums are short. */
+export const MAX_SAFE_URL_PARAM_VALUE_CHARS = 64;
+/** Typed values remembered per document to keep them out of URLs (fields × values per field, chars each). */
+export const TYPED_MEMORY_FIELDS = 8;
+export const TYPED_MEMORY_VALUES_PER_FIELD = 3;
+export const TYPED_MEMORY_MAX_CHARS = 256;

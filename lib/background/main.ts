@@ -275,7 +275,7 @@ export function startBackground(): void {
     const recording = mode() === 'recording';
     const accepted = events
       .filter((e) => recording || e.ts <= modeSince)
-      .map((e) => ({ ...e, url: e.url ? redactUrl(e.url) : e.url }));
+      .map((e) => ({ ...e, url: e.url ? redactUrl(e.url, { safeParams: resolved.policy.safeUrlParams }) : e.url }));
     if (accepted.length === 0) return { ok: true, stored: 0 };
     const result = await store(core, accepted, tab.id, sender.frameId ?? 0);
     return { ok: true, stored: result.stored, duplicates: result.duplicates };

@@ -26,6 +26,12 @@ export interface EmitOptions {
   replaces?: (buffered: EventBody) => boolean;
   /** The page URL the event belongs to, when it is not the current one (a navigation's destination). */
   url?: string;
+  /**
+   * The event's `value`, computed only when the event leaves the page (when the batch is sent) and then
+   * kept. An input event superseded by the next keystroke before the flush is never computed, so the
+   * value checks run once per field per flush rather than once per key.
+   */
+  value?: () => string | undefined;
 }
 
 export interface CaptureContext {
@@ -42,6 +48,11 @@ export interface CaptureContext {
   /** A one-shot timer that the session's teardown cancels. */
   later(fn: () => void, ms: number): () => void;
   redactText(text: string): string;
+  /**
+   * Remember what was typed into a field, so that no event's URL repeats it (an app mirroring a search
+   * box into the query string). Kept in this document only, never sent.
+   */
+  noteTyped(field: Element, value: string): void;
 }
 
 export type Teardown = () => void;

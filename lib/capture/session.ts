@@ -7,7 +7,7 @@ import { setContentGuard } from '../describe/guard';
 import { holdsPrivateContent, privacyContentGuard } from '../privacy/content-guard';
 import { watchDomGeneration } from '../privacy/dom-generation';
 import { useDomGeneration } from '../privacy/sensitive';
-import { redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
+import { createTypedMemory, PLACEHOLDER, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
@@ -39,6 +39,27 @@ const OBSERVERS: ReadonlyArray<[Signal | 'always', Observer]> = [
   ['always', initVisibilityObserver],
 ];
 
+/**
+ * Gives `event` a `value` computed on first read: when the batch is serialised for sending. A failing
+ * computation gives the redaction placeholder, never the raw value and never a lost batch.
+ */
+function defineLazyValue(event: object, compute: () => string | undefined): void {
+  Object.defineProperty(event, 'value', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      let value: string | undefined;
+      try {
+        value = compute();
+      } catch {
+        value = PLACEHOLDER.redacted;
+      }
+      Object.defineProperty(event, 'value', { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
+
 export interface Session {
   /** Tear down; what is still buffered is flushed unless `flush` is false (the caller hands it over). */
   stop(opts?: { flush?: boolean }): void;
@@ -50,6 +71,16 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
   const extra = config.sensitiveSelectors;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const path = framePath(win);
+  const typed = createTypedMemory();
+  const safeParams = config.safeUrlParams ?? [];
+  // Every event carries the page URL: redact it once per URL and typed-memory state, not once per event.
+  let urlCache = { raw: '', version: -1, redacted: '' };
+  const pageUrl = (raw: string) => {
+    if (urlCache.raw !== raw || urlCache.version !== typed.version) {
+      urlCache = { raw, version: typed.version, redacted: redactUrl(raw, { safeParams, typed: typed.values() }) };
+    }
+    return urlCache.redacted;
+  };
 
   const ctx: CaptureContext = {
     win,
@@ -58,6 +89,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     batcher,
     on: (s) => signals.has(s),
     redactText,
+    noteTyped: (field, value) => typed.note(field, value),
     isMasked: (el) => targetPrivacy(el, extra).masked || holdsPrivateContent(el, extra),
     inspect(el) {
       if (!el) return undefined;
@@ -73,10 +105,11 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
         v: 1 as const,
         id: newEventId(),
         ts: Date.now(),
-        url: redactUrl(emitOpts?.url ?? win.location.href),
+        url: pageUrl(emitOpts?.url ?? win.location.href),
         ...(path.length > 0 ? { framePath: path } : {}),
         ...draft,
       };
+      if (emitOpts?.value) defineLazyValue(event, emitOpts.value);
       if (emitOpts?.replaces) batcher.upsert(event, emitOpts.replaces);
       else batcher.push(event);
     },
@@ -122,6 +155,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
       for (const off of teardowns.splice(0)) off();
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      typed.clear();
       if (flush) void batcher.flush();
     },
   };

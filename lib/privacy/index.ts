@@ -89,6 +89,17 @@ export {
   MAX_URL_CHARS,
   PLACEHOLDER,
 } from './redact';
+export {
+  isSecretKey,
+  redactCommandLine,
+  redactKeyValueSecrets,
+  redactSecretProse,
+  redactSecretsInText,
+  redactUrlCredentials,
+} from './secret-text';
+export { isShortSecret, mirrorsTyped, normaliseParamName, type UrlRedactionOptions } from './redact';
+export { isNationalPhone } from './phone';
+export { createTypedMemory, type TypedMemory } from './typed-memory';
 export { createFocusSessionGate, type FocusSessionGate } from './focus-session';
 export { holdsPrivateContent, privacyContentGuard } from './content-guard';
 export { holdsDisplayedSecret, isDisplayedSecret } from './displayed';
@@ -101,6 +112,7 @@ export {
   createMaskedKeyGate,
   maskKey,
   DIGIT_KEY,
+  OTHER_KEY,
   TEXT_KEY,
   type KeyInput,
   type KeyOutput,

@@ -10,8 +10,12 @@
  *   events. Named keys (Enter, Tab, Backspace, arrows, F1–F24…) and Ctrl/Meta chords ("Ctrl+C") are kept
  *   with their code. Alt-only and Ctrl+Alt (AltGr) combinations type characters on many layouts ("@" on a
  *   German keyboard, "ł" with Option on a Mac), so in an editable field they count as typed text.
- * - Not editable: single printable keys are kept as page shortcuts ("j", "?") except digits, which become
- *   '[digit]' with no code (a PIN pad drawn without inputs); named keys and chords are kept.
+ * - Not a text field (a focused canvas in a remote console, a div with tabindex, a button, the page body):
+ *   keys never carry characters. Only the command keys in COMMAND_KEYS (Enter, Tab, Escape, arrows,
+ *   PageUp/PageDown, Home/End, F1–F24, Delete/Backspace, lone modifiers) and Ctrl/Meta chords keep their
+ *   names; every printable character, digits included, becomes '[text]' with no code, and any other named
+ *   key becomes '[key]'. Single-key page shortcuts ("j", "?") are therefore not recorded as such: a
+ *   canvas or a custom widget may be where a password is typed.
  * Chords are written Ctrl+Alt+Shift+Meta+Key, the key taken from the physical code where it is a letter or
  * digit ("Shift+Meta+Z", "Ctrl+1"), so they read the same on every layout.
  */
@@ -19,8 +23,10 @@ import { MASK } from '../constants';
 
 /** Stand-in for a character typed into an editable, non-masked field. */
 export const TEXT_KEY = '[text]';
-/** Stand-in for a digit pressed outside an editable field. */
+/** Stand-in once used for digits outside text fields; events stored before 2026-12 may still carry it. */
 export const DIGIT_KEY = '[digit]';
+/** Stand-in for a named key outside a text field that is not a command key (media keys, Insert…). */
+export const OTHER_KEY = '[key]';
 
 export interface KeyInput {
   key: string;
@@ -50,6 +56,13 @@ const NAMED_KEYS = new Set([
   'BrowserBack', 'BrowserForward', 'BrowserRefresh', 'BrowserHome', 'BrowserSearch',
   'AudioVolumeUp', 'AudioVolumeDown', 'AudioVolumeMute', 'MediaPlayPause', 'MediaStop',
   'MediaTrackNext', 'MediaTrackPrevious', 'Undo', 'Redo', 'Copy', 'Cut', 'Paste', 'Find',
+  ...Array.from({ length: 24 }, (_, i) => `F${i + 1}`),
+]);
+/** Named keys kept by name where no text can be typed: navigation and editing commands. */
+const COMMAND_KEYS = new Set([
+  'Enter', 'Tab', 'Escape', 'Backspace', 'Delete', 'Home', 'End', 'PageUp', 'PageDown',
+  'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight',
+  'Shift', 'Control', 'Alt', 'AltGraph', 'Meta',
   ...Array.from({ length: 24 }, (_, i) => `F${i + 1}`),
 ]);
 const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'OS', 'Fn', 'CapsLock', 'NumLock']);
@@ -104,7 +117,7 @@ function named(input: KeyInput): KeyOutput {
 export function maskKey(input: KeyInput): KeyOutput {
   const key = typeof input.key === 'string' ? input.key : '';
   if (input.masked) return { key: MASK, masked: true };
-  if (isNamed(key)) return named({ ...input, key });
+  if (input.editable && isNamed(key)) return named({ ...input, key });
 
   const composing = isComposing(key);
   const single = !composing && [...key].length === 1;
@@ -113,14 +126,11 @@ export function maskKey(input: KeyInput): KeyOutput {
     const command = single && (input.ctrl || input.meta) && !(input.ctrl && input.alt && !input.meta);
     return command ? named({ ...input, key }) : { key: TEXT_KEY, masked: false };
   }
-  if (composing) return { key, masked: false };
-  if (!single) return { key: TEXT_KEY, masked: false };
-  if (input.ctrl || input.meta || input.alt) return named({ ...input, key });
-  if (/^\p{Nd}$/u.test(key)) return { key: DIGIT_KEY, masked: false };
-  const out: KeyOutput = { key, masked: false };
-  const code = cleanCode(input.code);
-  if (code) out.code = code;
-  return out;
+  // Not a text field: command keys by name, Ctrl/Meta chords, nothing else says which key it was.
+  if (isNamed(key)) return COMMAND_KEYS.has(key) ? named({ ...input, key }) : { key: OTHER_KEY, masked: false };
+  const chord = single && (input.ctrl || input.meta) && !(input.ctrl && input.alt && !input.meta);
+  if (chord) return named({ ...input, key });
+  return { key: TEXT_KEY, masked: false };
 }
 
 /**

@@ -3,12 +3,24 @@
  * Matches are replaced by a typed placeholder so the data keeps its shape without its content:
  *
  *   [email] [phone] [card] (Luhn) [ssn] [iban] (mod-97) [jwt] [token] [uuid] [number] (≥ 9 digits)
- *   [redacted] (the value after "password:", "token=" and the like, and secret URL parameters)
+ *   [ni-number] (UK national insurance) [sort-code] and [account] (bank details)
+ *   [redacted] (the value after "password:", "NAME_PASSWORD=", "the pin is", credentials in URLs and
+ *   command lines: see secret-text.ts; and every URL parameter whose name is not known to be safe)
  *
  * When a string is ambiguous we mask (a 12-digit run that is neither card nor phone becomes [number]);
- * ordinary prose, dates, times, small numbers, versions and IP addresses stay readable.
+ * ordinary prose, dates, times, small numbers, versions, IP addresses and order numbers such as
+ * "ORD-2024-00123" stay readable. Names and postal addresses are not recognised.
  */
-import { MAX_VALUE_CHARS } from '../constants';
+import {
+  MAX_SAFE_URL_PARAM_VALUE_CHARS,
+  MAX_VALUE_CHARS,
+  SAFE_URL_PARAMS,
+  SHORT_TOKEN_MIN_CHARS,
+  STRONG_TOKEN_MIN_CHARS,
+  URL_SEGMENT_TOKEN_MIN_CHARS,
+} from '../constants';
+import { isNationalPhone } from './phone';
+import { redactSecretsInText, redactUrlCredentials } from './secret-text';
 
 /** Longest redacted URL (the event schema caps `url` at 2048 characters). */
 export const MAX_URL_CHARS = 2_048;
@@ -23,6 +35,9 @@ export const PLACEHOLDER = {
   token: '[token]',
   uuid: '[uuid]',
   number: '[number]',
+  nino: '[ni-number]',
+  sortCode: '[sort-code]',
+  account: '[account]',
   redacted: '[redacted]',
   invalidUrl: '[invalid-url]',
 } as const;
@@ -81,7 +96,7 @@ export function ibanValid(compact: string): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Detectors, in the order they run. Each replaces what it is sure of; later ones see the placeholders.
 
-const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
 
 const URL_IN_TEXT = /\b(?:https?|wss?|ftp):\/\/[^\s<>"'`]+/gi;
 
@@ -91,7 +106,10 @@ const LABELLED_SECRET =
 
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*){1,3}/g;
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}])/gu;
+/** The local part may hold an apostrophe between letters (o'brien@example.com). */
+/** "logo@2x.png": a retina image's file name, not an address. */
+const RETINA_FILE = /@\d(?:\.\d)?x\.(?:png|jpe?g|gif|svg|webp|avif)$/i;
+const EMAIL = /[\p{L}\p{N}._%+-]+(?:['’][\p{L}\p{N}._%+-]+)*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}])/gu;
 
 /**
  * "Bearer …", "Basic …", "Token …": keep the scheme, mask the credential. The credential must hold a digit
@@ -106,7 +124,15 @@ const KNOWN_KEYS: readonly RegExp[] = [
   /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b/g, // GitHub
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g, // GitLab
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, // Slack
+  /\bxox[abposre]-[A-Za-z0-9-]{10,}\b/g, // Slack
+  /\bxapp-\d-[A-Za-z0-9-]{10,}\b/g, // Slack app-level tokens
+  /\bwhsec_[A-Za-z0-9+/=]{16,}\b/g, // Stripe webhook secrets
+  /\bya29\.[A-Za-z0-9_-]{20,}/g, // Google OAuth access tokens
+  /\bGOCSPX-[A-Za-z0-9_-]{20,}\b/g, // Google OAuth client secrets
+  /\b(?:SK|AC)[0-9a-fA-F]{32}\b/g, // Twilio
+  /\bdop_v1_[a-f0-9]{64}\b/g, // DigitalOcean
+  /\bpypi-[A-Za-z0-9_-]{50,}\b/g, // PyPI
+  /\b(?:ATATT3|ATCTT3)[A-Za-z0-9_=-]{20,}\b/g, // Atlassian
   /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, // AWS access key ids
   /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API keys
   /\bnpm_[A-Za-z0-9]{36}\b/g,
@@ -120,10 +146,23 @@ const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
 
 const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,34}/gi;
 
-const TOKEN_CANDIDATE = /[A-Za-z0-9_\-+/=]{16,}/g;
+const TOKEN_CANDIDATE = /[A-Za-z0-9_\-+/=]{10,}/g;
 
-/** Digits with spaces, dots, dashes or parentheses between them, and an optional leading "+". */
-const NUMERIC_SPAN = /\+?\(?\d(?:[ .\-()]{0,3}\d)*/g;
+/** Digits with spaces, dots, dashes, slashes or parentheses between them, and an optional leading "+". */
+const NUMERIC_SPAN = /\+?\(?\d(?:[ .\-()/]{0,3}\d)*/g;
+
+/**
+ * UK national insurance numbers: two prefix letters (D, F, I, Q, U, V never; O not second), six digits,
+ * a suffix A–D, spaced or not ("AB 12 34 56 C").
+ */
+const NINO = /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi;
+/** A UK bank sort code "12-34-56" (a short date with the same shape is kept unless bank words are near). */
+const SORT_CODE = /(?<![\d-])\d{2}-\d{2}-\d{2}(?![\d-])/g;
+const BANK_WORDS = /\b(?:sort[\s-]?code|account|acct|a\/c|bank|banking|routing|bsb|aba|konto|kontonummer|compte|cuenta|conto|rekening|payee|beneficiary)\b|\[sort-code\]/i;
+/** Account numbers: standalone runs of 6–12 digits (spaces or dashes allowed) near bank words. */
+const ACCOUNT_NUMBER = /(?<![\w-]|\d[.,])\d(?:[ -]?\d){5,11}(?![\w-]|[.,]\d)/g;
+/** How far from a bank word an account number is looked for (characters either side). */
+const BANK_CONTEXT_CHARS = 60;
 
 function replaceIban(match: string): string {
   // Map each compact character to its end in the raw match, then try the registry length (or 34 → 15).
@@ -180,20 +219,51 @@ export function isTokenLike(run: string, minLength = 24): boolean {
   return !run.split(/[-_+/=]+/).every(wordyPart);
 }
 
+/** "AB12-CD34-EF56-GH78": three or more dashed groups of 4–6, most of them mixing letters and digits. */
+function isLicenseKey(run: string): boolean {
+  const groups = run.split('-');
+  if (groups.length < 3 || !groups.every((g) => /^[A-Za-z0-9]{4,6}$/.test(g))) return false;
+  const mixed = groups.filter((g) => /\d/.test(g) && /[A-Za-z]/.test(g)).length;
+  return mixed * 2 > groups.length;
+}
+
+/**
+ * Shorter random strings (invite and recovery tokens, license keys, generated passwords of 10–23
+ * characters): letters and digits well mixed, switching class at least every other character, and not
+ * made of word-like parts. camelCase identifiers, product codes and slugs switch far less often.
+ */
+export function isShortSecret(run: string, minLength: number = SHORT_TOKEN_MIN_CHARS): boolean {
+  if (run.length < Math.min(minLength, STRONG_TOKEN_MIN_CHARS) || !/^[A-Za-z0-9_-]+$/.test(run)) return false;
+  if (isLicenseKey(run)) return true;
+  if (run.split(/[-_]+/).every(wordyPart)) return false;
+  const lower = (run.match(/[a-z]/g) ?? []).length;
+  const upper = (run.match(/[A-Z]/g) ?? []).length;
+  const digits = (run.match(/\d/g) ?? []).length;
+  const switches = classSwitchRatio(run);
+  // Below the floor only the strongest mix counts: all three classes, switching most of the time.
+  if (run.length < minLength) return lower >= 2 && upper >= 2 && digits >= 2 && switches >= 0.6 && !/[a-z]{4,}/.test(run);
+  // A syllable ("hone", "Report") reads like a name: "iPhone15ProMax256GB", "Q3Report2024".
+  if ((run.match(/[a-z]{4,}/g) ?? []).some((w) => /[aeiouy]/.test(w))) return false;
+  if (lower >= 2 && upper >= 2 && digits >= 2) return switches >= 0.5;
+  if (lower >= 2 && upper >= 2) return run.length >= 12 && switches >= 0.5; // base64url without digits
+  if (digits >= 3 && lower + upper >= 3) return switches >= 0.6 && digits >= 0.25 * run.length;
+  return false;
+}
+
 function replaceTokenRun(run: string): string {
-  if (!run.includes('/')) return isTokenLike(run) ? PLACEHOLDER.token : run;
+  if (!run.includes('/')) return isTokenLike(run) || isShortSecret(run) ? PLACEHOLDER.token : run;
   // A path-like run: judge base64 blobs as a whole, otherwise each segment on its own.
   if (run.length >= 24 && classSwitchRatio(run) >= 0.5 && /\d/.test(run) && /[A-Za-z]/.test(run)) {
     return PLACEHOLDER.token;
   }
   return run
     .split('/')
-    .map((seg) => (isTokenLike(seg, 16) ? PLACEHOLDER.token : seg))
+    .map((seg) => (isTokenLike(seg, 16) || isShortSecret(seg) ? PLACEHOLDER.token : seg))
     .join('/');
 }
 
-const DATE_YMD = /^(\d{4})([-.])(\d{1,2})\2(\d{1,2})(?=$| )/;
-const DATE_DMY = /^(\d{1,2})([-.])(\d{1,2})\2(\d{4})(?=$| )/;
+const DATE_YMD = /^(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?=$| )/;
+const DATE_DMY = /^(\d{1,2})([-./])(\d{1,2})\2(\d{4})(?=$| )/;
 
 /** Length of a calendar date at the start of a numeric span (0 when there is none). */
 function leadingDate(span: string): number {
@@ -274,22 +344,58 @@ function classifyNumeric(span: string): string {
   }
   if (plus && n <= 15) return PLACEHOLDER.phone;
   if (phoneShaped(span, groups)) return PLACEHOLDER.phone;
+  // National formats the shape rules do not know ("030/12345678", "01.23.45.67.89"): libphonenumber.
+  if (!plus && groups.length >= 2 && isNationalPhone(span)) return PLACEHOLDER.phone;
   // Dotted versions and IP addresses ("131.0.6778.85", "192.168.100.200") stay readable.
   const seps = separatorsOf(span);
   if (groups.length >= 3 && seps.every((s) => s === '.') && groups.every((g) => g.length <= 5)) return span;
   return n >= 9 ? PLACEHOLDER.number : span;
 }
 
+/** "ORD-", "INV-", "PO#", "SKU-": an identifier's prefix, after which a dashed number is an order number. */
+const ID_PREFIX = /(?:^|[^\w])[A-Za-z]{2,10}[-#]$/;
+/** Longest order/invoice number kept readable after such a prefix (digits). */
+const MAX_ID_DIGITS = 12;
+
 function redactNumbers(s: string): string {
-  return s.replace(NUMERIC_SPAN, (span) => {
+  return s.replace(NUMERIC_SPAN, (span, offset: number, all: string) => {
+    const digits = span.replace(/\D/g, '');
+    if (
+      /^\d[\d-]*$/.test(span) &&
+      digits.length <= MAX_ID_DIGITS &&
+      ID_PREFIX.test(all.slice(Math.max(0, offset - 12), offset)) &&
+      !(digits.length >= 13 && luhnValid(digits))
+    ) {
+      return span; // "ORD-2024-00123": an order number, not a phone
+    }
     // A span glued to letters on its left ("ID12345678") is still judged by its digits alone.
     const out = classifyNumeric(span);
     return out === span ? span.replace(/\d{9,}/g, PLACEHOLDER.number) : out;
   });
 }
 
+function plausibleShortDate(code: string): boolean {
+  const [a, b, c] = code.split('-').map(Number) as [number, number, number];
+  const dm = (d: number, m: number) => d >= 1 && d <= 31 && m >= 1 && m <= 12;
+  return dm(a, b) || dm(b, a) || dm(c, b);
+}
+
+/** Sort codes, and account numbers near bank words or a sort code. */
+function redactBankDetails(s: string): string {
+  const bank = BANK_WORDS.test(s);
+  let out = s.replace(SORT_CODE, (code) => (bank || !plausibleShortDate(code) ? PLACEHOLDER.sortCode : code));
+  if (!bank && !out.includes(PLACEHOLDER.sortCode)) return out;
+  out = out.replace(ACCOUNT_NUMBER, (run, offset: number, all: string) => {
+    const around = all.slice(Math.max(0, offset - BANK_CONTEXT_CHARS), offset + run.length + BANK_CONTEXT_CHARS);
+    return BANK_WORDS.test(around) ? PLACEHOLDER.account : run;
+  });
+  return out;
+}
+
 function redactAll(input: string, depth: number): string {
   let s = input.replace(PRIVATE_KEY_BLOCK, PLACEHOLDER.token);
+  // Credentials in URLs of any scheme go before the URL rules see them (they only know http and ws).
+  s = redactUrlCredentials(s);
   if (depth < MAX_DEPTH) {
     s = s.replace(URL_IN_TEXT, (m) => {
       const trail = /[.,;:!?)\]}'"]+$/.exec(m)?.[0] ?? '';
@@ -297,14 +403,18 @@ function redactAll(input: string, depth: number): string {
       return redactUrlAt(url, depth + 1) + trail;
     });
   }
-  s = s.replace(LABELLED_SECRET, (_m, label: string, sep: string) => label + sep + PLACEHOLDER.redacted);
+  // Known formats first, so they keep their own placeholder; then secrets named by the words around them.
   s = s.replace(JWT, PLACEHOLDER.jwt);
-  if (s.includes('@')) s = s.replace(EMAIL, PLACEHOLDER.email);
-  s = s.replace(AUTH_SCHEME, (_m, scheme: string, gap: string) => scheme + gap + PLACEHOLDER.token);
   for (const re of KNOWN_KEYS) s = s.replace(re, PLACEHOLDER.token);
+  s = s.replace(AUTH_SCHEME, (_m, scheme: string, gap: string) => scheme + gap + PLACEHOLDER.token);
+  s = redactSecretsInText(s);
+  s = s.replace(LABELLED_SECRET, (_m, label: string, sep: string) => label + sep + PLACEHOLDER.redacted);
+  if (s.includes('@')) s = s.replace(EMAIL, (m) => (RETINA_FILE.test(m) ? m : PLACEHOLDER.email));
   s = s.replace(UUID, PLACEHOLDER.uuid);
   s = s.replace(IBAN_CANDIDATE, replaceIban);
   s = s.replace(TOKEN_CANDIDATE, replaceTokenRun);
+  s = s.replace(NINO, PLACEHOLDER.nino);
+  if (/\d/.test(s)) s = redactBankDetails(s);
   return redactNumbers(s);
 }
 
@@ -458,65 +568,139 @@ function encodePart(s: string): string {
   return encodeURIComponent(s).replace(/%5B/g, '[').replace(/%5D/g, ']');
 }
 
+/**
+ * How a URL is judged: which parameter names keep their values (always checked by the detectors too),
+ * and what the person typed recently in this document (never sent anywhere; see typed-memory.ts).
+ */
+export interface UrlRedactionOptions {
+  /** Extra parameter names whose values are kept (policy `safeUrlParams`), on top of SAFE_URL_PARAMS. */
+  safeParams?: readonly string[];
+  /** Values typed recently in this document: a parameter or path segment mirroring them is redacted. */
+  typed?: readonly string[];
+  maxLength?: number;
+}
+
+interface UrlRules {
+  safe: ReadonlySet<string>;
+  typed: readonly string[];
+}
+
+/** "per_page", "perPage", "per-page" and "PER_PAGE" are one name. */
+export function normaliseParamName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const DEFAULT_SAFE = new Set(SAFE_URL_PARAMS.map(normaliseParamName));
+const DEFAULT_RULES: UrlRules = { safe: DEFAULT_SAFE, typed: [] };
+
+function rulesOf(opts: UrlRedactionOptions | undefined): UrlRules {
+  const extra = (opts?.safeParams ?? []).filter((n) => typeof n === 'string').map(normaliseParamName).filter(Boolean);
+  const typed = (opts?.typed ?? []).map(normaliseTyped).filter((t) => t.length > 0);
+  if (extra.length === 0 && typed.length === 0) return DEFAULT_RULES;
+  return { safe: extra.length > 0 ? new Set([...DEFAULT_SAFE, ...extra]) : DEFAULT_SAFE, typed };
+}
+
+function normaliseTyped(s: string): string {
+  return typeof s === 'string' ? s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim() : '';
+}
+
+/**
+ * Whether a URL part repeats what was just typed: equal to a typed value, a prefix of one (what an app
+ * mirrored a keystroke or two ago), or holding one of three characters or more.
+ */
+export function mirrorsTyped(value: string, typed: readonly string[]): boolean {
+  if (typed.length === 0) return false;
+  const v = normaliseTyped(value);
+  if (!v) return false;
+  for (const t of typed) {
+    const nt = normaliseTyped(t);
+    if (!nt) continue;
+    if (v === nt) return true;
+    if (v.length >= 2 && nt.startsWith(v)) return true; // an earlier prefix, mirrored a little late
+    if (nt.length >= 3 && v.includes(nt)) return true;
+  }
+  return false;
+}
+
 /** Raw part unchanged when redaction finds nothing in it; otherwise the redacted text, encoded. */
-function redactPart(raw: string, depth: number, plusIsSpace: boolean): string {
+function redactPart(raw: string, depth: number, plusIsSpace: boolean, rules: UrlRules = DEFAULT_RULES): string {
   const decoded = safeDecode(raw, plusIsSpace);
+  if (mirrorsTyped(decoded, rules.typed)) return PLACEHOLDER.redacted;
   const red = redactTextAt(decoded, MAX_URL_CHARS, depth);
   return red === decoded ? raw : encodePart(red);
 }
 
+/** Path segments: the text detectors, then random-looking short segments (invite and reset tokens). */
+function redactSegmentText(raw: string, depth: number, rules: UrlRules): string {
+  const decoded = safeDecode(raw, false);
+  if (decoded.length >= URL_SEGMENT_TOKEN_MIN_CHARS && (isShortSecret(decoded, URL_SEGMENT_TOKEN_MIN_CHARS) || isTokenLike(decoded, 16))) {
+    return PLACEHOLDER.token;
+  }
+  return redactPart(raw, depth, false, rules);
+}
+
 /** A path segment, with matrix parameters (";jsessionid=…") judged by name like query parameters. */
-function redactSegment(seg: string, depth: number): string {
-  if (!seg.includes(';')) return redactPart(seg, depth, false);
+function redactSegment(seg: string, depth: number, rules: UrlRules): string {
+  if (!seg.includes(';')) return redactSegmentText(seg, depth, rules);
   const [head = '', ...params] = seg.split(';');
   const kept = params.map((p) => {
     const eq = p.indexOf('=');
     if (eq >= 0 && isSecretParamName(safeDecode(p.slice(0, eq), false))) return `${p.slice(0, eq)}=${PLACEHOLDER.redacted}`;
-    return redactPart(p, depth, false);
+    return redactPart(p, depth, false, rules);
   });
-  return [redactPart(head, depth, false), ...kept].join(';');
+  return [redactSegmentText(head, depth, rules), ...kept].join(';');
 }
 
-function redactPath(path: string, depth: number): string {
+function redactPath(path: string, depth: number, rules: UrlRules): string {
   return path
     .split('/')
-    .map((seg) => (seg ? redactSegment(seg, depth) : seg))
+    .map((seg) => (seg ? redactSegment(seg, depth, rules) : seg))
     .join('/');
 }
 
-function redactParams(query: string, depth: number): string {
+/**
+ * Query or fragment parameters, failing closed: a value is kept (and still checked by the detectors and
+ * against what was just typed) only when its name is on the safe list and it is short; every other value
+ * becomes [redacted]. A name without "=" is judged like a path segment.
+ */
+function redactParams(query: string, depth: number, rules: UrlRules): string {
   return query
     .split('&')
     .map((pair) => {
       if (!pair) return pair;
       const eq = pair.indexOf('=');
-      if (eq < 0) return redactPart(pair, depth, true);
+      if (eq < 0) return redactSegmentText(pair, depth, rules);
       const rawName = pair.slice(0, eq);
-      const name = redactPart(rawName, depth, true);
-      if (isSecretParamName(safeDecode(rawName, true))) return `${name}=${PLACEHOLDER.redacted}`;
+      const name = redactPart(rawName, depth, true, rules);
       const rawValue = pair.slice(eq + 1);
-      return `${name}=${rawValue ? redactPart(rawValue, depth, true) : ''}`;
+      if (!rawValue) return `${name}=`;
+      const plainName = safeDecode(rawName, true);
+      const safe = rules.safe.has(normaliseParamName(plainName)) && !isSecretParamName(plainName);
+      if (!safe || rawValue.length > MAX_SAFE_URL_PARAM_VALUE_CHARS) return `${name}=${PLACEHOLDER.redacted}`;
+      return `${name}=${redactPart(rawValue, depth, true, rules)}`;
     })
     .join('&');
 }
 
 /** Fragments: hash routes ("#/users/7?tab=x"), parameters ("#access_token=…&state=…") or plain text. */
-function redactFragment(frag: string, depth: number): string {
+function redactFragment(frag: string, depth: number, rules: UrlRules): string {
   const route = /^(!?\/)/.exec(frag);
   if (route) {
     const q = frag.indexOf('?');
     const path = q < 0 ? frag : frag.slice(0, q);
     const query = q < 0 ? '' : frag.slice(q + 1);
-    return redactPath(path, depth) + (q < 0 ? '' : `?${redactParams(query, depth)}`);
+    return redactPath(path, depth, rules) + (q < 0 ? '' : `?${redactParams(query, depth, rules)}`);
   }
-  if (/^[^=&/\s]+=/.test(frag) || frag.includes('&')) return redactParams(frag, depth);
-  return redactPart(frag, depth, false);
+  // Text fragments ("#:~:text=…") quote the page: parameters like any other.
+  if (frag.startsWith(':~:')) return `:~:${redactParams(frag.slice(3), depth, rules)}`;
+  if (/^[^=&/\s]+=/.test(frag) || frag.includes('&')) return redactParams(frag, depth, rules);
+  return redactSegmentText(frag, depth, rules);
 }
 
 /** Longest URL we look at; the rest is cut at a separator so no parameter is cut mid-value. */
 const MAX_URL_INPUT = 16_384;
 
-function redactUrlAt(input: string, depth: number): string {
+function redactUrlAt(input: string, depth: number, rules: UrlRules = DEFAULT_RULES): string {
   let raw = input.replace(INVISIBLE, '').trim();
   if (!raw) return PLACEHOLDER.invalidUrl;
   if (raw.length > MAX_URL_INPUT) raw = raw.slice(0, MAX_URL_INPUT).replace(/[^/&?#]*$/, '');
@@ -528,7 +712,7 @@ function redactUrlAt(input: string, depth: number): string {
     return PLACEHOLDER.invalidUrl;
   }
   const protocol = url.protocol.toLowerCase();
-  if (protocol === 'blob:' && depth < MAX_DEPTH) return `blob:${redactUrlAt(raw.slice(5), depth + 1)}`;
+  if (protocol === 'blob:' && depth < MAX_DEPTH) return `blob:${redactUrlAt(raw.slice(5), depth + 1, rules)}`;
   if (!relative && !url.host && protocol !== 'file:') {
     // Opaque URLs (data:, javascript:, mailto:, tel:, about:) carry their content after the colon.
     if (/^about:[a-z-]*$/i.test(raw)) return raw.toLowerCase();
@@ -536,22 +720,26 @@ function redactUrlAt(input: string, depth: number): string {
   }
   // url.host carries no user:password@, which is therefore dropped.
   const origin = relative ? '' : `${protocol}//${url.host}`;
-  const path = redactPath(url.pathname, depth);
-  const query = url.search.length > 1 ? `?${redactParams(url.search.slice(1), depth)}` : '';
-  const hash = url.hash.length > 1 ? `#${redactFragment(url.hash.slice(1), depth)}` : '';
+  const path = redactPath(url.pathname, depth, rules);
+  const query = url.search.length > 1 ? `?${redactParams(url.search.slice(1), depth, rules)}` : '';
+  const hash = url.hash.length > 1 ? `#${redactFragment(url.hash.slice(1), depth, rules)}` : '';
   return origin + path + query + hash;
 }
 
 /**
- * Redacts a URL: keeps scheme, host and path structure; drops `user:password@`; masks values of secret-like
- * parameters in the query and in parameter-style fragments as [redacted]; redacts emails, tokens and
- * numbers in path segments, other parameter values and the fragment. Opaque URLs (data:, javascript:,
- * mailto:) keep only their scheme. Never throws: garbage gives "[invalid-url]".
+ * Redacts a URL, failing closed: keeps scheme, host and path structure; drops `user:password@`; keeps a
+ * query or fragment parameter's value only when its name is on the safe list (SAFE_URL_PARAMS plus
+ * `safeParams`, never a secret-like name) — every other value becomes [redacted]; redacts emails, tokens,
+ * numbers and random-looking short segments (invite tokens) in the path, hash routes included; redacts
+ * any part that repeats what the person just typed (`typed`). Opaque URLs (data:, javascript:, mailto:)
+ * keep only their scheme. Never throws: garbage gives "[invalid-url]". The second argument may be the
+ * maximum length, as before.
  */
-export function redactUrl(url: string, maxLength: number = MAX_URL_CHARS): string {
+export function redactUrl(url: string, opts: number | UrlRedactionOptions = {}): string {
   if (typeof url !== 'string') return PLACEHOLDER.invalidUrl;
+  const options = typeof opts === 'number' ? { maxLength: opts } : (opts ?? {});
   try {
-    return truncate(redactUrlAt(url, 0), maxLength);
+    return truncate(redactUrlAt(url, 0, rulesOf(options)), options.maxLength ?? MAX_URL_CHARS);
   } catch {
     return PLACEHOLDER.invalidUrl;
   }

@@ -15,6 +15,7 @@ import {
 
 import { isValidPattern } from '../privacy/sites';
 import { SIGNALS, type Signal } from './signals';
+import { TYPED_TEXT_CHOICES } from './typed-text';
 
 export { SIGNALS, type Signal };
 
@@ -57,6 +58,10 @@ export const PolicyFields = {
   maxBufferMB: z.number().min(1).max(2_000),
   uploadOnMetered: z.boolean(),
   supportContact: z.string().max(300),
+  /** "masked": no free-text value of any field leaves the page (see lib/schema/typed-text.ts). */
+  typedText: z.enum(TYPED_TEXT_CHOICES),
+  /** URL parameter names whose values are kept, added to the built-in safe list (never secret-like names). */
+  safeUrlParams: z.array(z.string().min(1).max(64).regex(/^[\w.\-[\]]+$/, 'a parameter name (letters, digits, _ - . [ ])')).max(200),
 } as const;
 
 export type PolicyKey = keyof typeof PolicyFields;
@@ -81,6 +86,8 @@ export const POLICY_DEFAULTS: Policy = {
   maxBufferMB: MAX_BUFFER_MB_DEFAULT,
   uploadOnMetered: false,
   supportContact: '',
+  typedText: 'values',
+  safeUrlParams: [],
 };
 
 export type PolicySource = 'managed' | 'development' | 'default';

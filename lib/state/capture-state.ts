@@ -48,6 +48,8 @@ export function contentConfig(policy: Policy, user: UserState, now: number): Con
     signals: SIGNALS.filter((s: Signal) => isSignalOn(policy, s)),
     sensitiveSelectors: policy.sensitiveSelectors,
     pointerSampleMs: policy.pointerSampleMs,
+    typedText: policy.typedText,
+    safeUrlParams: policy.safeUrlParams,
   };
 }
 

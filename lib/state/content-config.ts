@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { POINTER_SAMPLE_MS_DEFAULT } from '../constants';
 import { SIGNALS } from '../schema/signals';
+import { TYPED_TEXT_CHOICES } from '../schema/typed-text';
 
 export const ContentConfig = z.object({
   mode: z.enum(['recording', 'paused', 'opted-out', 'not-configured', 'disabled']),
@@ -15,6 +16,10 @@ export const ContentConfig = z.object({
   signals: z.array(z.enum(SIGNALS)),
   sensitiveSelectors: z.array(z.string()),
   pointerSampleMs: z.number(),
+  /** Policy `typedText`: "masked" keeps every free-text value on the page (absent: "values"). */
+  typedText: z.optional(z.enum(TYPED_TEXT_CHOICES)),
+  /** Policy `safeUrlParams`: URL parameter names whose values are kept, on top of the built-in list. */
+  safeUrlParams: z.optional(z.array(z.string())),
 });
 export type ContentConfig = z.infer<typeof ContentConfig>;
 export const CONTENT_CONFIG_KEY = 'contentConfig';

@@ -27,6 +27,7 @@ export function describeEvent(e: CaptureEvent): string {
       if (e.masked) return `Typed in a protected field on ${where} (nothing recorded)`;
       if (e.key === '[text]') return `Typed a character on ${where} (which one is not recorded)`;
       if (e.key === '[digit]') return `Pressed a number key on ${where} (which one is not recorded)`;
+      if (e.key === '[key]') return `Pressed a key on ${where} (which one is not recorded)`;
       return `Pressed ${e.chord ?? e.key} on ${where}`;
     case 'input':
     case 'change':

@@ -9,9 +9,15 @@
  *   when the field is left (an input event carrying the settled value, then the change).
  * - A masked field yields at most one input event per focus session: their number and timestamps would
  *   otherwise follow the typing and give away a secret's length and rhythm.
+ * - Policy `typedText: "masked"`: no free-text value leaves the page at all; text fields' input and
+ *   change events carry "[text]" as their value. Selects, check boxes and radios keep their choice.
+ * - Cost: an input event reads the field at once but redacts its value only when the batch is sent, so
+ *   the value checks run once per field per flush, not once per key.
+ * - What is typed into a single-line input is remembered for this document (ctx.noteTyped), so that an
+ *   app mirroring it into the URL does not put it into any event's `url`.
  */
 import { MAX_VALUE_CHARS } from '../../constants';
-import { createFocusSessionGate, redactTyping } from '../../privacy';
+import { createFocusSessionGate, redactTyping, TEXT_KEY } from '../../privacy';
 import { eventTarget, listen, type CaptureContext, type Inspected, type Observer } from '../context';
 
 function valueOf(el: Element): string | undefined {
@@ -23,10 +29,22 @@ function valueOf(el: Element): string | undefined {
   return undefined;
 }
 
+/** Free text, as opposed to a choice: what policy `typedText: "masked"` keeps on the page. */
+function isFreeText(el: Element): boolean {
+  if (el instanceof HTMLTextAreaElement) return true;
+  if (el instanceof HTMLInputElement) return !['checkbox', 'radio', 'range', 'color', 'file'].includes(el.type);
+  return el instanceof HTMLElement && el.isContentEditable;
+}
+
+/** The stand-in for a free-text value withheld by policy (the same whatever was typed). */
+const WITHHELD = TEXT_KEY;
+
 function safeValue(ctx: CaptureContext, el: Element, masked: boolean): string | undefined {
   if (masked) return undefined;
   const raw = valueOf(el);
-  return raw === undefined ? undefined : ctx.redactText(raw).slice(0, MAX_VALUE_CHARS);
+  if (raw === undefined) return undefined;
+  if (ctx.config.typedText === 'masked' && isFreeText(el)) return WITHHELD;
+  return ctx.redactText(raw).slice(0, MAX_VALUE_CHARS);
 }
 
 /** Where the person is typing in `el`'s value, when the browser can tell (null: at the end). */
@@ -55,15 +73,20 @@ function caretOf(ctx: CaptureContext, el: Element): number | null {
   return null;
 }
 
-/** An intermediate value: redacted, without the unfinished tail at the caret. */
-function typingValue(ctx: CaptureContext, el: Element): string | undefined {
+/**
+ * An intermediate value: redacted, without the unfinished tail at the caret. The field is read now; the
+ * redaction runs later, when the event is sent (see EmitOptions.value), so once per flush.
+ */
+function typingValue(ctx: CaptureContext, el: Element): (() => string) | undefined {
   const raw = valueOf(el);
   if (raw === undefined) return undefined;
+  if (ctx.config.typedText === 'masked' && isFreeText(el)) return () => WITHHELD;
   const caret = caretOf(ctx, el);
   if (el instanceof HTMLElement && el.isContentEditable && caret !== null && caret < raw.length) {
-    return redactTyping(raw.slice(0, caret)).slice(0, MAX_VALUE_CHARS);
+    const before = raw.slice(0, caret);
+    return () => redactTyping(before).slice(0, MAX_VALUE_CHARS);
   }
-  return redactTyping(raw, caret).slice(0, MAX_VALUE_CHARS);
+  return () => redactTyping(raw, caret).slice(0, MAX_VALUE_CHARS);
 }
 
 function editableRoot(el: Element): Element {
@@ -96,6 +119,8 @@ export const initFormObserver: Observer = (ctx) => {
   const offInput = listen(ctx.doc, ['input'], (e) => {
     const el = fieldOf(eventTarget(e));
     if (!el) return;
+    // Before any privacy decision: a blocked or masked field's text must not reach a URL either.
+    if (el instanceof HTMLInputElement && isFreeText(el)) ctx.noteTyped(el, el.value);
     const seen = ctx.inspect(el);
     if (!seen || seen.ignored) return;
     // Check boxes, radios, selects and files are covered by their change event.
@@ -114,12 +139,12 @@ export const initFormObserver: Observer = (ctx) => {
         type: 'input',
         target: seen.target,
         masked: false,
-        ...(value !== undefined ? { value } : {}),
         // Whether text was typed, pasted or autofilled matters to an agent; the text itself is in value.
         ...(inputType ? { inputType } : {}),
       },
-      // Keystrokes into the same field within one flush: only the latest value is kept.
-      { replaces: (b) => b.type === 'input' && JSON.stringify(b.target.selectors[0] ?? []) === key },
+      // Keystrokes into the same field within one flush: only the latest value is kept, and only its
+      // value is ever redacted (when the batch is sent).
+      { replaces: (b) => b.type === 'input' && JSON.stringify(b.target.selectors[0] ?? []) === key, ...(value ? { value } : {}) },
     );
   });
   const offChange = listen(ctx.doc, ['change'], (e) => {

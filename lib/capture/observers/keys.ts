@@ -1,7 +1,8 @@
 /**
  * Key events. What a key may say is decided by lib/privacy/keys (maskKey); here, on top of it, a masked
  * field yields at most one masked key event per focus session (lib/privacy/focus-session), so neither
- * the length nor the rhythm of a secret can be read from the stream.
+ * the length nor the rhythm of a secret can be read from the stream. Outside text fields no key says
+ * which character it was either (maskKey), so a canvas or a designMode editor gives nothing away.
  */
 import { createFocusSessionGate } from '../../privacy/focus-session';
 import { maskKey } from '../../privacy/keys';
@@ -24,7 +25,10 @@ export function isEditable(el: Element | undefined): boolean {
  * closed ones included, is followed to the element that really has it; a custom element we cannot look
  * into counts as editable (when unsure, its characters are typed text, never page shortcuts).
  */
-function typesText(el: Element | undefined): boolean {
+function typesText(el: Element | undefined, doc: Document): boolean {
+  // Typing is typing wherever it happens: a document in designMode, a contenteditable <body> (an
+  // editor iframe) or anything inside one.
+  if (doc.designMode === 'on') return true;
   if (!el) return false;
   const inner = focusedWithin(el);
   if (inner) return isEditable(inner);
@@ -46,7 +50,7 @@ export const initKeyObserver: Observer = (ctx) => {
     const masked = seen?.masked ?? false;
     if (masked && active && !maskedKeys.allow(active)) return;
     const m = modifiersOf(ke);
-    const k = maskKey({ key: ke.key, code: ke.code, ...m, masked, editable: typesText(active) });
+    const k = maskKey({ key: ke.key, code: ke.code, ...m, masked, editable: typesText(el, ctx.doc) });
     ctx.emit({
       type: 'key',
       key: k.key,

@@ -177,6 +177,7 @@ describe('docs/admin templates', () => {
         if (typeof value === 'boolean' || typeof value === 'number') expect(shown, key).toBe(`\`${value}\``);
         else if (value === '' || (Array.isArray(value) && value.length === 0)) expect(shown, key).toMatch(/^(none|every site)$/);
         else if (key === 'capture') expect(shown).toBe('all on');
+        else if (typeof value === 'string') expect(shown, key).toBe(`\`"${value}"\``);
         else throw new Error(`README check does not know how to show the default of ${key}`);
       }
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MASK } from '../../../lib/constants';
-import { createMaskedKeyGate, DIGIT_KEY, maskKey, TEXT_KEY, type KeyInput } from '../../../lib/privacy/keys';
+import { createMaskedKeyGate, maskKey, OTHER_KEY, TEXT_KEY, type KeyInput } from '../../../lib/privacy/keys';
 
 const base: KeyInput = { key: 'a', code: 'KeyA', ctrl: false, meta: false, alt: false, shift: false, masked: false, editable: false };
 const press = (over: Partial<KeyInput>) => maskKey({ ...base, ...over });
@@ -52,16 +52,28 @@ describe('lib/privacy/keys', () => {
     });
   });
 
-  describe('not editable', () => {
-    it('keeps single printable keys as shortcuts, with code', () => {
-      expect(press({ key: 'j', code: 'KeyJ' })).toEqual({ key: 'j', code: 'KeyJ', masked: false });
-      expect(press({ key: '?', code: 'Slash', shift: true })).toEqual({ key: '?', code: 'Slash', masked: false });
+  describe('not a text field (a focused canvas, a div with tabindex, a button, the body)', () => {
+    it('never carries characters: letters, punctuation and digits become [text] with no code', () => {
+      for (const [key, code] of [['j', 'KeyJ'], ['?', 'Slash'], ['4', 'Digit4'], ['4', 'Numpad4'], ['٤', 'Digit4'], ['é', 'KeyE'], [' ', 'Space']] as const) {
+        expect(press({ key, code }), key).toEqual({ key: TEXT_KEY, masked: false });
+        expect(press({ key, code, shift: true }), key).toEqual({ key: TEXT_KEY, masked: false });
+      }
     });
 
-    it('turns digits into [digit] with no code, numpad and other scripts included', () => {
-      expect(press({ key: '4', code: 'Digit4' })).toEqual({ key: DIGIT_KEY, masked: false });
-      expect(press({ key: '4', code: 'Numpad4' })).toEqual({ key: DIGIT_KEY, masked: false });
-      expect(press({ key: '٤', code: 'Digit4' })).toEqual({ key: DIGIT_KEY, masked: false });
+    it('treats Alt and AltGr characters, dead keys and IME keys as text too', () => {
+      expect(press({ key: 'ł', code: 'KeyL', alt: true })).toEqual({ key: TEXT_KEY, masked: false });
+      expect(press({ key: '@', code: 'KeyQ', ctrl: true, alt: true })).toEqual({ key: TEXT_KEY, masked: false });
+      expect(press({ key: 'Dead', code: 'Quote' })).toEqual({ key: TEXT_KEY, masked: false });
+      expect(press({ key: 'Unidentified', code: '' })).toEqual({ key: TEXT_KEY, masked: false });
+    });
+
+    it('names only the allowed command keys; other named keys become [key]', () => {
+      for (const key of ['Enter', 'Tab', 'Escape', 'ArrowUp', 'PageDown', 'Home', 'End', 'F1', 'F24', 'Delete', 'Backspace']) {
+        expect(press({ key, code: key }).key, key).toBe(key);
+      }
+      for (const key of ['Insert', 'MediaPlayPause', 'AudioVolumeUp', 'ContextMenu', 'BrowserBack']) {
+        expect(press({ key, code: key }), key).toEqual({ key: OTHER_KEY, masked: false });
+      }
     });
 
     it('keeps named keys and chords in canonical order Ctrl+Alt+Shift+Meta+Key', () => {
@@ -75,6 +87,12 @@ describe('lib/privacy/keys', () => {
     it('drops codes that do not look like codes', () => {
       expect(press({ key: 'Enter', code: 'Enter<script>' })).toEqual({ key: 'Enter', masked: false });
     });
+  });
+
+  it('a secret typed into a focused canvas (remote console) leaves no character, code or digit', () => {
+    const out = typed('Hunter2@example.com 4111', {}).map(maskKey);
+    expect(new Set(out.map((o) => o.key))).toEqual(new Set([TEXT_KEY]));
+    expect(JSON.stringify(out)).not.toMatch(/\d|Key[A-Z]|Digit|Period/);
   });
 
   describe('a card number or email typed key by key cannot be reconstructed', () => {
