@@ -32,15 +32,23 @@
  *    accessible name, aria and text selectors and menu paths — a label wrapping a checkbox, an
  *    aria-labelledby target, content slotted into a shadow-DOM button, a menu opener's text. A name with
  *    text left out gets no aria selector (it is not Chrome's name).
- * 5. Everything else is redacted: typed text, values, accessible names, titles and URLs lose emails,
- *    phone numbers, card numbers (Luhn), SSNs, IBANs, JWTs, API keys and tokens, UUIDs and runs of 9+ digits
- *    to typed placeholders ("[email]"); URLs lose `user:password@` and the values of secret-like
- *    parameters (token, code, state, session, key, sig, password, x-amz-*…), in the query and the fragment.
- *    A value still being typed leaves out its unfinished tail (`redactTyping`): "jane.doe" before the
- *    "@", or half a card number, is not recognisable yet and so must not leave early.
- * 6. Keys: characters typed into editable fields are recorded as '[text]' (their content arrives only as
- *    the redacted value); named keys and Ctrl/Meta chords are kept; outside editable fields shortcuts are
- *    kept but digits become '[digit]'.
+ * 5. Everything else is redacted by what it looks like, whatever the field is called: typed text, values,
+ *    accessible names, titles and URLs lose emails (o'brien@… too), phone numbers (with a "+" from
+ *    anywhere; national formats of 32 countries checked with libphonenumber-js), card numbers (Luhn),
+ *    SSNs, IBANs, UK NI numbers, sort codes and account numbers near bank words, JWTs, known key formats
+ *    and random-looking tokens from 10 characters, UUIDs and runs of 9+ digits, and secrets named by the
+ *    words around them (./secret-text: `NAME_PASSWORD=…`, `"password": "…"`, `scheme://user:pass@`,
+ *    `curl -u`, "the password is …", "code: 123456"). URLs fail closed: query and fragment values are kept
+ *    only for names on SAFE_URL_PARAMS or policy `safeUrlParams` (never secret-like names), random-looking
+ *    path segments become [token], and any part repeating what was just typed in the document
+ *    (./typed-memory, never sent) is redacted. A value still being typed leaves out its unfinished tail
+ *    (`redactTyping`), and is redacted once per flush. Names and postal addresses are not recognised.
+ *    Policy `typedText: "masked"` keeps all free text on the page.
+ * 6. Keys: characters typed anywhere are '[text]' — in fields, contenteditable (inherited), designMode
+ *    documents and iframe bodies, and equally outside text fields (a focused canvas, a tabindex div, the
+ *    body), digits included. Only command keys (Enter, Tab, Escape, arrows, PageUp/Down, Home/End,
+ *    F-keys, Delete, Backspace, modifiers) and Ctrl/Meta chords keep their names; other named keys outside
+ *    text fields become '[key]'.
  * Markers are honoured across shadow-root hosts and frames: a same-origin frame sees the markers around
  * its `<iframe>` itself; a cross-origin frame is told them by its parent frame through the background
  * (./frame-level.ts) and captures nothing until it knows — 'block' on the `<iframe>` (or any marker or

@@ -652,7 +652,7 @@ test('URLs, page titles, link targets and accessible names are redacted before t
   await context.route(`${apps.url}/leak/titled.html*`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
   await installTap(serviceWorker);
   const page = await context.newPage();
-  const query = `?token=${encodeURIComponent(token)}&email=ada.urlcanary%40example.org&q=${plainQuery}#access_token=${encodeURIComponent(hash)}&state=xyz`;
+  const query = `?token=${encodeURIComponent(token)}&email=ada.urlcanary%40example.org&tab=${plainQuery}#access_token=${encodeURIComponent(hash)}&state=xyz`;
   await page.goto(`${apps.url}/leak/titled.html${query}`);
   await waitForCapture(page);
   await page.click('#go');
