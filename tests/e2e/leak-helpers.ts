@@ -385,3 +385,54 @@ export async function waitForEvents(sw: Worker, accept: (events: EventBody[]) =>
     .toBe(true);
   return events;
 }
+
+// ---- every place at once ------------------------------------------------------------------------------
+
+/**
+ * Once the run's closing key (`doneKey`, pressed outside any field) is in the outbox and at the
+ * collector, every place a secret could have reached, by name: the background's messages, its outbox
+ * and storage, the uploaded bytes, and the collector's events and exports.
+ */
+export async function gatherViews(
+  sw: Worker,
+  ext: { uploadNow(): Promise<unknown> },
+  installId: string,
+  outbox: OutboxSnapshots,
+  doneKey: string,
+): Promise<{ views: Record<string, string>; stored: EventBody[] }> {
+  const marker = `"key":"${doneKey}"`;
+  await expect.poll(async () => (await outbox.take(sw)).includes(marker), { message: 'the outbox never stored the marker', timeout: 15_000 }).toBe(true);
+  const storage = outbox.view();
+  let stored: EventBody[] = [];
+  await expect
+    .poll(
+      async () => {
+        await ext.uploadNow();
+        const res = await fetch(`${COLLECTOR}/v1/events?installId=${encodeURIComponent(installId)}`);
+        stored = (await res.text()).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EventBody);
+        return stored.some((e) => e.type === 'key' && e.key === doneKey);
+      },
+      { message: 'the collector never held the marker', timeout: 30_000, intervals: [300, 500, 1000] },
+    )
+    .toBe(true);
+  const tap = await readTap(sw);
+  expect(tap.uploads.length, 'the tap saw an upload').toBeGreaterThan(0);
+  const tabs = [...new Set(stored.map((e) => (e as { tab?: number }).tab ?? -1).filter((t) => t >= 0))];
+  const views: Record<string, string> = {
+    'messages received by the background': tap.messages.join('\n'),
+    'IndexedDB outbox and extension storage': storage,
+    'uploaded batch bytes': tap.uploads.join('\n'),
+    ...(await collectorViews(installId, tabs)),
+  };
+  return { views, stored };
+}
+
+/**
+ * Positive controls: the ordinary words missing from a view (a blind tap would prove nothing). The
+ * Recorder export holds one tab's replayable steps only, so it is left to the caller.
+ */
+export function missingWords(views: Record<string, string>, words: readonly string[]): string[] {
+  return Object.entries(views)
+    .filter(([name]) => !name.includes('recorder'))
+    .flatMap(([name, body]) => words.filter((w) => !body.includes(w)).map((w) => `${name} lacks the ordinary word ${JSON.stringify(w)}`));
+}

@@ -13,21 +13,21 @@
 import type { Frame, Page, Worker } from '@playwright/test';
 import type { EventBody, Target } from '../../lib/schema/event';
 import type { FixtureServer } from '../fixtures/server';
-import { CollectorClient, expect, ExtensionPages, test, waitForCapture } from './fixtures';
+import { expect, ExtensionPages, test, waitForCapture } from './fixtures';
 import {
   between,
-  collectorViews,
   findLeaks,
+  gatherViews,
   inKeyOrder,
   installTap,
   keyStreams,
+  missingWords,
   OutboxSnapshots,
-  readTap,
+  type Secret,
   secretCanary,
   targets,
   timed,
   waitForEvents,
-  type Secret,
 } from './leak-helpers';
 
 /** A named key outside any field that ends every run (kept by design, easy to find). */
@@ -160,35 +160,10 @@ async function verify(args: { page: Page; sw: Worker; ext: ExtensionPages; insta
   const events = await waitForEvents(sw, (es) => es.some((e) => e.type === 'key' && e.key === DONE_KEY), `the ${DONE_KEY} marker`);
   await test.info().attach('events-received.ndjson', { body: events.map((e) => JSON.stringify(e)).join('\n'), contentType: 'application/x-ndjson' });
 
-  await expect.poll(async () => (await ledger.outbox.take(sw)).includes(`"key":"${DONE_KEY}"`), { message: 'the outbox never stored the marker' }).toBe(true);
-  const storage = ledger.outbox.view();
-
-  const collector = new CollectorClient();
-  let stored: Awaited<ReturnType<CollectorClient['events']>> = [];
-  await expect
-    .poll(
-      async () => {
-        await ext.uploadNow();
-        stored = await collector.events(installId);
-        return stored.some((e) => e.type === 'key' && e.key === DONE_KEY);
-      },
-      { message: 'the collector never held the marker', timeout: 30_000, intervals: [300, 500, 1000] },
-    )
-    .toBe(true);
-  const tap = await readTap(sw);
-  const tabs = [...new Set(stored.map((e) => e.tab).filter((t) => t >= 0))];
-  const views: Record<string, string> = {
-    'messages received by the background': tap.messages.join('\n'),
-    'IndexedDB outbox and extension storage': storage,
-    'uploaded batch bytes': tap.uploads.join('\n'),
-    ...(await collectorViews(installId, tabs)),
-  };
-  expect(tap.uploads.length, 'the tap saw an upload').toBeGreaterThan(0);
+  const { views, stored } = await gatherViews(sw, ext, installId, ledger.outbox, DONE_KEY);
 
   // Positive controls first: a blind tap proves nothing.
-  const missing = Object.entries(views)
-    .filter(([name]) => !name.includes('recorder'))
-    .flatMap(([name, body]) => ledger.words.filter((w) => !body.includes(w)).map((w) => `${name} lacks the ordinary word ${JSON.stringify(w)}`));
+  const missing = missingWords(views, ledger.words);
   const recorder = Object.entries(views).filter(([name]) => name.includes('recorder'));
   if (!recorder.some(([, body]) => ledger.words.some((w) => body.includes(w)))) missing.push('no Recorder export holds any ordinary word');
   expect.soft(missing, 'positive controls: every tap sees ordinary data').toEqual([]);

@@ -13,18 +13,19 @@
 import type { Page, Worker } from '@playwright/test';
 import type { EventBody } from '../../lib/schema/event';
 import type { FixtureServer } from '../fixtures/server';
-import { COLLECTOR, CollectorClient, DEV_BUILD, expect, ExtensionPages, getServiceWorker, launchWithExtension, test, waitForCapture } from './fixtures';
+import { COLLECTOR, DEV_BUILD, expect, ExtensionPages, getServiceWorker, launchWithExtension, test, waitForCapture } from './fixtures';
 import {
-  collectorViews,
   eventsInMessages,
   findLeaks,
+  gatherViews,
   inKeyOrder,
   installTap,
   keyStreams,
+  missingWords,
   OutboxSnapshots,
   readTap,
-  waitForEvents,
   type Secret,
+  waitForEvents,
 } from './leak-helpers';
 import { EXTENSION_ID, foreignPoliciesForExtension, policyPreconditions, removeAllPolicyFiles, thirdParty, waitForStatus, writePolicyFile } from './policy-helpers';
 
@@ -73,32 +74,8 @@ async function verify(p: Page, sw: Worker, ext: ExtensionPages, installId: strin
   const events = await waitForEvents(sw, (es) => es.some((e) => e.type === 'key' && e.key === DONE_KEY), `the ${DONE_KEY} marker`);
   expect(ledger.checks.flatMap((check) => check(events)), 'events that say more than they may').toEqual([]);
 
-  await expect.poll(async () => (await ledger.outbox.take(sw)).includes(`"key":"${DONE_KEY}"`), { timeout: 15_000 }).toBe(true);
-  const storage = ledger.outbox.view();
-  const collector = new CollectorClient();
-  let stored: EventBody[] = [];
-  await expect
-    .poll(
-      async () => {
-        await ext.uploadNow();
-        stored = (await collector.events(installId)) as EventBody[];
-        return stored.some((e) => e.type === 'key' && e.key === DONE_KEY);
-      },
-      { message: 'the collector never held the marker', timeout: 30_000, intervals: [300, 500, 1000] },
-    )
-    .toBe(true);
-  const tap = await readTap(sw);
-  const tabs = [...new Set(stored.map((e) => (e as { tab?: number }).tab ?? -1).filter((t) => t >= 0))];
-  const views: Record<string, string> = {
-    'messages received by the background': tap.messages.join('\n'),
-    'IndexedDB outbox and extension storage': storage,
-    'uploaded batch bytes': tap.uploads.join('\n'),
-    ...(await collectorViews(installId, tabs)),
-  };
-  expect(tap.uploads.length, 'the tap saw the upload').toBeGreaterThan(0);
-  const missing = Object.entries(views)
-    .filter(([name]) => !name.includes('recorder'))
-    .flatMap(([name, body]) => ledger.words.filter((w) => !body.includes(w)).map((w) => `${name} lacks the ordinary word ${w}`));
+  const { views, stored } = await gatherViews(sw, ext, installId, ledger.outbox, DONE_KEY);
+  const missing = missingWords(views, ledger.words);
   expect(missing, 'every tap sees the ordinary words (positive controls)').toEqual([]);
   expect(findLeaks(views, ledger.secrets), 'secrets found outside the page').toEqual([]);
   const { keys, codes } = keyStreams(events);

@@ -30,7 +30,6 @@ import type { EventBody } from '../../lib/schema/event';
 import { MASK } from '../../lib/constants';
 import {
   COLLECTOR,
-  CollectorClient,
   DEV_BUILD,
   expect,
   ExtensionPages,
@@ -45,19 +44,20 @@ import {
   collectorViews,
   contentNumbers,
   findLeaks,
+  gatherViews,
   inKeyOrder,
   installTap,
   keyStreams,
+  missingWords,
   OutboxSnapshots,
   projection,
-  readTap,
+  type Secret,
   secretCanary,
   setClipboard,
   targets,
-  untrustedFill,
   timed,
+  untrustedFill,
   waitForEvents,
-  type Secret,
 } from './leak-helpers';
 import {
   EXTENSION_ID,
@@ -475,36 +475,10 @@ async function verify(args: {
 
   // 2. The outbox, before upload (the marker is stored once the background has taken the message);
   // earlier reads, taken after every case, hold what an early upload has taken out since.
-  await expect.poll(async () => (await ledger.outbox.take(sw)).includes(`"key":"${DONE_KEY}"`), { message: 'the outbox never stored the marker', timeout: 15_000 }).toBe(true);
-  const storage = ledger.outbox.view();
-
-  // 3 and 4. Upload, then what went over the wire and what the collector holds and exports.
-  const collector = new CollectorClient();
-  let stored: Awaited<ReturnType<CollectorClient['events']>> = [];
-  await expect
-    .poll(
-      async () => {
-        await ext.uploadNow();
-        stored = await collector.events(installId);
-        return stored.some((e) => e.type === 'key' && e.key === DONE_KEY);
-      },
-      { message: 'the collector never held the marker', timeout: 30_000, intervals: [300, 500, 1000] },
-    )
-    .toBe(true);
-  const tap = await readTap(sw);
-  const tabs = [...new Set(stored.map((e) => e.tab).filter((t) => t >= 0))];
-  const views: Record<string, string> = {
-    'messages received by the background': tap.messages.join('\n'),
-    'IndexedDB outbox and extension storage': storage,
-    'uploaded batch bytes': tap.uploads.join('\n'),
-    ...(await collectorViews(installId, tabs)),
-  };
-  expect(tap.uploads.length, 'the tap saw the upload').toBeGreaterThan(0);
+  const { views, stored } = await gatherViews(sw, ext, installId, ledger.outbox, DONE_KEY);
 
   // Positive controls: every tap sees the ordinary words (a blind tap would prove nothing).
-  const missing = Object.entries(views)
-    .filter(([name]) => !name.includes('recorder')) // one tab's replayable steps: checked below
-    .flatMap(([name, body]) => ledger.words.filter((w) => !body.includes(w)).map((w) => `${name} lacks the ordinary word ${w}`));
+  const missing = missingWords(views, ledger.words);
   expect(missing, 'every tap sees what it should (positive controls)').toEqual([]);
   const recorder = Object.entries(views).filter(([name]) => name.includes('recorder'));
   if (ledger.words.length > 0) {
