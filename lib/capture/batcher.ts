@@ -128,8 +128,8 @@ export class Batcher {
 
   /** Keep what is pushed from now on in the page, unsent, until `release` or `drop`. */
   hold(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    // What was pushed before is not provisional (a predecessor's unsent events): it goes as usual.
+    void this.flush();
     this.held = true;
   }
 
