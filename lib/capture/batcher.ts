@@ -113,17 +113,23 @@ export class Batcher {
 
   /** Deliver the queued batches one after the other, each after the answer to the previous one. */
   private pump(): Promise<void> {
-    this.pumping ??= (async () => {
-      for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) await this.deliver(batch);
-      this.pumping = undefined;
-    })();
-    return this.pumping;
+    // Only with something queued: the loop must reach its first await before `pumping` is cleared.
+    if (!this.pumping && this.queue.length > 0) {
+      this.pumping = (async () => {
+        try {
+          for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) await this.deliver(batch);
+        } finally {
+          this.pumping = undefined;
+        }
+      })();
+    }
+    return this.pumping ?? Promise.resolve();
   }
 
   /** Keep what is pushed from now on in the page, unsent, until `release` or `drop`. */
   hold(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    // What was pushed before is not provisional (a predecessor's unsent events): it goes as usual.
+    void this.flush();
     this.held = true;
   }
 

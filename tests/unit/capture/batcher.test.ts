@@ -197,4 +197,18 @@ describe('lib/capture/batcher', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(sent).toHaveLength(1);
   });
+
+  it('a flush with nothing to send (a session stopping) leaves later sends working', async () => {
+    const sent: EventBody[][] = [];
+    const b = new Batcher(async (events) => void sent.push(events), () => true);
+    await b.flush();
+    const a = ev();
+    b.push(a);
+    await vi.advanceTimersByTimeAsync(CONTENT_FLUSH_DELAY_MS);
+    const c = ev();
+    b.push(c);
+    void b.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ids(sent)).toEqual([[a.id], [c.id]]);
+  });
 });
