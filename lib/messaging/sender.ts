@@ -1,6 +1,7 @@
 /**
  * Trust tiers for runtime messages. A content script runs in web pages and may only hand over captured
- * events; the extension's own pages (popup, options) may change state. Anything else is ignored.
+ * events (and the frame-level handshake, lib/schema/frame-level.ts); the extension's own pages (popup,
+ * options) may change state. Anything else is ignored.
  */
 import type { Browser } from 'wxt/browser';
 

@@ -175,6 +175,8 @@ export function startFrameLevelResponder(
   report: (nonce: string, level: PrivacyLevel) => void,
 ): Off {
   const off = onWindowMessage(win, (e) => {
+    // Pages post messages all the time: anything that is not our hello is dismissed before zod runs.
+    if ((e.data as { type?: unknown } | null)?.type !== FRAME_HELLO_TYPE) return;
     const hello = FrameHello.safeParse(e.data);
     if (!hello.success || !isChildWindow(win, e.source)) return;
     const el = frameElementFor(win.document, e.source);
@@ -205,7 +207,7 @@ export function sayHelloToParent(win: Window, nonce: string, registered: () => P
     }
   };
   const off = onWindowMessage(win, (e) => {
-    if (e.source === win.parent && FramePing.safeParse(e.data).success) void hello();
+    if (e.source === win.parent && (e.data as { type?: unknown } | null)?.type === FRAME_PING_TYPE && FramePing.safeParse(e.data).success) void hello();
   });
   void hello();
   return () => {

@@ -1,6 +1,8 @@
 /**
- * Runtime messages. Two trust tiers: content scripts may only hand over captured events; everything that
- * changes state (pause, opt-out, deletion, settings) is accepted only from the extension's own pages.
+ * Runtime messages. Two trust tiers: content scripts may only hand over captured events and take part in
+ * the frame-level handshake (./frame-level.ts: a child frame's request, a parent frame's report — neither
+ * changes any state but the answer to one frame); everything that changes state (pause, opt-out,
+ * deletion, settings) is accepted only from the extension's own pages.
  */
 import { z } from 'zod';
 import { EventBody } from './event';

@@ -112,6 +112,8 @@ test.describe('frame privacy: markers on a cross-origin <iframe> reach the frame
       for (const k of keys) expect(k, 'every key of the frame is masked').toMatchObject({ key: MASK, masked: true });
       for (const e of fromChild) if ('target' in e && e.target) expect(e.target.masked, `${e.type} target masked`).toBe(true);
       for (const e of fromChild) if (e.type === 'input' || e.type === 'change') expect(e.masked, `${e.type} masked`).toBe(true);
+      // The frame's own text includes its title: a masked frame's page load carries none.
+      expect(fromChild.filter(isLoad).map((e) => (e.type === 'navigation' ? (e.title ?? null) : e.type))).toEqual([null]);
       const { keys: keyText, codes } = keyStreams(sent);
       expect([...inKeyOrder(keyText, canary), ...inKeyOrder(codes, canary, 5, true)], 'the canary in key order').toEqual([]);
 
@@ -180,6 +182,7 @@ test.describe('frame privacy: markers on a cross-origin <iframe> reach the frame
     );
     const fromChild = events.filter(inFrame([0]));
     expect(fromChild.every((e) => e.url.startsWith(apps.crossOriginUrl))).toBe(true);
+    expect(fromChild.find(isLoad)).toMatchObject({ title: 'Embedded widget' });
     const clicks = fromChild.filter((e) => e.type === 'click').map((e) => e.target);
     expect(clicks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Send message', masked: false })]));
     expect(fromChild.filter((e) => e.type === 'key').every((e) => !e.masked)).toBe(true);

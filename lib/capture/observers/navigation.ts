@@ -4,6 +4,7 @@
  * browser has it, else popstate/hashchange. Event-driven only: an idle tab costs nothing.
  */
 import { MAX_NAME_CHARS } from '../../constants';
+import { privacyLevel } from '../../privacy';
 import { listen, type CaptureContext, type Observer } from '../context';
 
 type Kind = 'load' | 'reload' | 'push' | 'replace' | 'traverse' | 'hash';
@@ -14,13 +15,26 @@ interface NavigateEventLike extends Event {
   destination: { url: string; sameDocument: boolean };
 }
 
+/**
+ * The page title, unless a marker masks it: on `<title>` or above it, or the whole document's level
+ * inherited from a marked cross-origin `<iframe>` (a masked frame's title is its text too).
+ */
+function titleOf(ctx: CaptureContext): string {
+  const title = ctx.doc.title;
+  if (!title) return '';
+  const el = ctx.doc.querySelector('title') ?? ctx.doc.documentElement;
+  const level = el ? privacyLevel(el, ctx.config.sensitiveSelectors) : 'none';
+  return level === 'mask' || level === 'block' ? '' : title;
+}
+
 function emitNavigation(ctx: CaptureContext, kind: Kind, withViewport: boolean, url?: string) {
+  const title = titleOf(ctx);
   ctx.emit(
     {
     type: 'navigation',
     kind,
     // At document_start the title is not parsed yet; it is left out rather than sent empty.
-    ...(ctx.doc.title ? { title: ctx.redactText(ctx.doc.title).slice(0, MAX_NAME_CHARS) } : {}),
+    ...(title ? { title: ctx.redactText(title).slice(0, MAX_NAME_CHARS) } : {}),
     ...(withViewport
       ? { viewport: { width: ctx.win.innerWidth, height: ctx.win.innerHeight, dpr: ctx.win.devicePixelRatio } }
       : {}),
