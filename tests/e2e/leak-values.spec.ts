@@ -246,7 +246,7 @@ test('secrets recognised by their shape never leave the page; ordinary text does
   }
 });
 
-test('policy typedText "masked": no free-text value leaves the page, choices still do', async ({ apps }) => {
+test('policy typedText "masked": no free-text value leaves the page, choices still do @serial', async ({ apps }) => {
   test.setTimeout(90_000);
   const reason = policyPreconditions();
   test.skip(Boolean(reason), reason);

@@ -568,7 +568,7 @@ for (const leakPage of LEAK_PAGES) {
   });
 }
 
-test('policy sensitiveSelectors masks .employee-salary (and only with the policy)', async ({ apps }) => {
+test('policy sensitiveSelectors masks .employee-salary (and only with the policy) @serial', async ({ apps }) => {
   test.setTimeout(180_000);
   const reason = policyPreconditions();
   test.skip(Boolean(reason), reason);
