@@ -25,7 +25,7 @@ import { Uploader } from '../upload/uploader';
 import { showMode } from './badge';
 import { isDevelopmentBuild, readManagedPolicy, resolveManaged } from './policy-source';
 import type { DayCounters, Status } from './status';
-import { classifySender } from '../messaging/sender';
+import { classifySender, senderPageUrl } from '../messaging/sender';
 import { isValidPattern } from '../privacy/sites';
 import { parseContentEvents } from './content-events';
 import { injectIntoOpenTabs } from './inject';
@@ -264,7 +264,7 @@ export function startBackground(): void {
   async function acceptEvents(core: Core, events: EventBody[], sender: Browser.runtime.MessageSender) {
     const tab = sender.tab;
     if (!tab || tab.incognito || tab.id === undefined) return { ok: false, error: 'no tab' };
-    const senderUrl = sender.url ?? tab.url ?? '';
+    const senderUrl = senderPageUrl(sender) ?? tab.url ?? '';
     // The content script decides per site too; this is the second line of defence.
     const rules = contentConfig(resolved.policy, user, now());
     if (siteVerdict(rules, senderUrl) !== 'capture') {
