@@ -601,12 +601,13 @@ function rulesOf(opts: UrlRedactionOptions | undefined): UrlRules {
 }
 
 function normaliseTyped(s: string): string {
-  return typeof s === 'string' ? s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim() : '';
+  // Spaces, dashes, underscores and plus signs all read as one separator: apps slugify what was typed.
+  return typeof s === 'string' ? s.normalize('NFKC').toLowerCase().replace(/[\s_+-]+/g, ' ').trim() : '';
 }
 
 /**
  * Whether a URL part repeats what was just typed: equal to a typed value, a prefix of one (what an app
- * mirrored a keystroke or two ago), or holding one of three characters or more.
+ * mirrored a keystroke or two ago), or holding one of three characters or more that makes up most of it.
  */
 export function mirrorsTyped(value: string, typed: readonly string[]): boolean {
   if (typed.length === 0) return false;
@@ -617,7 +618,9 @@ export function mirrorsTyped(value: string, typed: readonly string[]): boolean {
     if (!nt) continue;
     if (v === nt) return true;
     if (v.length >= 2 && nt.startsWith(v)) return true; // an earlier prefix, mirrored a little late
-    if (nt.length >= 3 && v.includes(nt)) return true;
+    // Inside a longer part only when it makes up most of it: a slug made of the search, not a word of
+    // the page's own path that the person happened to type ("child" in child.html).
+    if (nt.length >= 3 && v.includes(nt) && nt.length * 2 > v.length) return true;
   }
   return false;
 }

@@ -105,3 +105,13 @@ describe('lib/privacy/typed-memory', () => {
     expect(m.values()[0]!.length).toBe(256);
   });
 });
+
+describe('lib/privacy/redact: typed text in a URL, not a word of the page\'s own path', () => {
+  it('keeps child.html when "chi" or "child" was typed, redacts a slug made of the search', async () => {
+    const { redactUrl } = await import('../../../lib/privacy/redact');
+    expect(redactUrl('https://app.example.com/frames/child.html', { typed: ['chi'] })).toContain('/frames/child.html');
+    expect(redactUrl('https://app.example.com/frames/child.html', { typed: ['child'] })).toContain('/frames/child.html');
+    expect(redactUrl('https://app.example.com/search/quarterly-tax', { typed: ['quarterly tax'] })).not.toContain('quarterly');
+    expect(redactUrl('https://app.example.com/search/quarterly', { typed: ['quarterly'] })).not.toContain('quarterly');
+  });
+});
