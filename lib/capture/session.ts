@@ -2,16 +2,16 @@
  * One capture session in one document: the observers the policy allows, wired to the privacy filter
  * and the batcher, with one combined teardown (pause, opt-out, site exclusion, extension reload).
  */
-import { describeTarget, framePath } from '../describe';
+import { describeTarget, framePath, redescribe } from '../describe';
 import { setContentGuard } from '../describe/guard';
 import { holdsPrivateContent, privacyContentGuard } from '../privacy/content-guard';
-import { watchDomGeneration } from '../privacy/dom-generation';
-import { useDomGeneration } from '../privacy/sensitive';
+import { generationFor, useGenerationSource, watchDomGeneration } from '../describe/generation';
+import { shadowRootOf } from '../privacy/shadow';
 import { createTypedMemory, PLACEHOLDER, redactText, redactUrl, targetPrivacy, watchPasswordFields } from '../privacy';
 import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
-import { listen, type CaptureContext, type Observer, type Teardown } from './context';
+import { listen, type CaptureContext, type Inspected, type Observer, type Teardown } from './context';
 import { newEventId } from './ids';
 import { initClickObserver } from './observers/clicks';
 import { initClipboardObserver } from './observers/clipboard';
@@ -82,6 +82,20 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     return urlCache.redacted;
   };
 
+  const inspectNow = (el: Element): Inspected | undefined => {
+    const privacy = targetPrivacy(el, extra);
+    if (privacy.neverCaptured) return undefined;
+    // An ordinary element whose content holds masked or blocked text is described without that text.
+    const masked = privacy.masked || holdsPrivateContent(el, extra);
+    const target = describeTarget(el, { masked, redact: redactText, isSensitive: (field) => targetPrivacy(field, extra).masked });
+    return { el, masked, ignored: privacy.level === 'ignore', target };
+  };
+  const inspected = new WeakMap<Element, { generation: number; view: number; result: Inspected | undefined }>();
+  // Moves on every scroll and resize: a box read under the same DOM state and view is still right.
+  let view = 0;
+  // A shadow host's privacy follows the focus inside its tree, which moves without any DOM change.
+  const cacheable = (el: Element) => shadowRootOf(el) === null;
+
   const ctx: CaptureContext = {
     win,
     doc,
@@ -93,12 +107,23 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     isMasked: (el) => targetPrivacy(el, extra).masked || holdsPrivateContent(el, extra),
     inspect(el) {
       if (!el) return undefined;
-      const privacy = targetPrivacy(el, extra);
-      if (privacy.neverCaptured) return undefined;
-      // An ordinary element whose content holds masked or blocked text is described without that text.
-      const masked = privacy.masked || holdsPrivateContent(el, extra);
-      const target = describeTarget(el, { masked, redact: redactText, isSensitive: (field) => targetPrivacy(field, extra).masked });
-      return { el, masked, ignored: privacy.level === 'ignore', target };
+      // The same element under the same DOM state (typing in one field, hovering one menu): the privacy
+      // decision and the description are reused; only the box and a checked state are read again.
+      const generation = cacheable(el) ? generationFor(el) : undefined;
+      if (generation !== undefined) {
+        const hit = inspected.get(el);
+        if (hit && hit.generation === generation) {
+          if (!hit.result) return undefined;
+          const box = hit.view === view ? hit.result.target.box : undefined;
+          const target = redescribe(el, hit.result.target, { masked: hit.result.masked, box });
+          hit.view = view;
+          hit.result = { ...hit.result, target };
+          return hit.result;
+        }
+      }
+      const result = inspectNow(el);
+      if (generation !== undefined) inspected.set(el, { generation, view, result });
+      return result;
     },
     emit(draft, emitOpts) {
       const event = {
@@ -128,9 +153,9 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
 
   // Every name computed from here on (targets, menu paths, selectors) leaves private text out.
   const offGuard = setContentGuard(privacyContentGuard(extra));
-  // Field sensitivity is decided once per element and DOM state, not once per key.
+  // Field sensitivity and descriptions are decided once per element and DOM state, not once per key.
   const generation = watchDomGeneration(doc);
-  const offGeneration = useDomGeneration(() => generation.current());
+  const offGeneration = useGenerationSource(doc, () => generation.current());
   // Before any observer: password inputs are remembered before a "show password" toggle can run.
   const passwords = watchPasswordFields(doc);
   const teardowns: Teardown[] = [
@@ -138,6 +163,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     offGeneration,
     () => generation.stop(),
     listen(doc, ['pointerdown', 'keydown', 'focusin'], (e) => passwords.noteEvent(e)),
+    listen(win, ['scroll', 'resize'], () => void view++),
     () => passwords.stop(),
   ];
   teardowns.push(...OBSERVERS.filter(([signal]) => signal === 'always' || signals.has(signal)).map(

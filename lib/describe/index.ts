@@ -22,5 +22,5 @@ export {
   type MenuContext,
   type MenuOpener,
 } from './menu';
-export { describeTarget, type DescribeOptions } from './target';
+export { describeTarget, redescribe, type DescribeOptions } from './target';
 export { escapeCss } from './dom';

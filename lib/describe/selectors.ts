@@ -34,6 +34,7 @@ import {
   rootOf,
   xpathLiteral,
 } from './dom';
+import { generationFor } from './generation';
 import { accessibleName } from './name';
 import { chromeRole, roleOf } from './role';
 
@@ -148,12 +149,45 @@ class Context {
 
   /** The document and every open shadow root in it (capped walk), plus the element's own roots. */
   roots(): { roots: Root[]; complete: boolean } {
-    if (!this.cache) this.cache = collectRoots(this.doc, this.el);
+    if (!this.cache) this.cache = withOwnRoots(documentRoots(this.doc), this.el);
     return this.cache;
   }
 }
 
-function collectRoots(doc: Document, el: Element): { roots: Root[]; complete: boolean } {
+/**
+ * The walk for open shadow roots is the same for every element of one DOM state: it is remembered while
+ * the document has not changed (lib/describe/generation), and for at most ROOTS_MAX_AGE_MS, because
+ * what happens inside shadow trees (a component attaching its root later) is not watched.
+ */
+const ROOTS_MAX_AGE_MS = 1_000;
+let rootsMemo: { doc: Document; generation: number; at: number; roots: Root[]; complete: boolean } | undefined;
+
+function documentRoots(doc: Document): { roots: Root[]; complete: boolean } {
+  const generation = generationFor(doc);
+  const now = Date.now();
+  const m = rootsMemo;
+  if (generation !== undefined && m && m.doc === doc && m.generation === generation && now - m.at < ROOTS_MAX_AGE_MS) {
+    return { roots: m.roots.slice(), complete: m.complete };
+  }
+  const walked = walkRoots(doc);
+  rootsMemo = generation !== undefined ? { doc, generation, at: now, ...walked, roots: walked.roots.slice() } : undefined;
+  return walked;
+}
+
+/** The element's own roots are always part of the check, even when the walk was cut short. */
+function withOwnRoots(found: { roots: Root[]; complete: boolean }, el: Element): { roots: Root[]; complete: boolean } {
+  const { roots } = found;
+  const seen = new Set<Root>(roots);
+  for (let r = rootOf(el); isShadowRoot(r); r = rootOf(r.host)) {
+    if (!seen.has(r)) {
+      seen.add(r);
+      roots.push(r);
+    }
+  }
+  return found;
+}
+
+function walkRoots(doc: Document): { roots: Root[]; complete: boolean } {
   const roots: Root[] = [doc];
   const seen = new Set<Root>(roots);
   let budget = MAX_WALK;
@@ -174,13 +208,6 @@ function collectRoots(doc: Document, el: Element): { roots: Root[]; complete: bo
         seen.add(sr);
         roots.push(sr);
       }
-    }
-  }
-  // The element's own roots are always part of the check, even when the walk was cut short.
-  for (let r = rootOf(el); isShadowRoot(r); r = rootOf(r.host)) {
-    if (!seen.has(r)) {
-      seen.add(r);
-      roots.push(r);
     }
   }
   return { roots, complete };

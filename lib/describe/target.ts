@@ -111,3 +111,16 @@ export function describeTarget(el: Element, opts: DescribeOptions): Target {
   }
   return target;
 }
+
+/**
+ * `previous` (a description of `el` under the same DOM state) brought up to date with what changes
+ * without any DOM mutation: the box (when the caller cannot vouch for it) and a check box's or radio's
+ * checked state. Everything else — role, name, selectors — depends only on the DOM.
+ */
+export function redescribe(el: Element, previous: Target, opts: { masked: boolean; box?: Target['box'] }): Target {
+  const target: Target = { ...previous, box: opts.box ?? boxOf(el) };
+  if (!opts.masked && previous.attrs && el.localName === 'input' && CHECKABLE.has(inputType(el))) {
+    target.attrs = { ...previous.attrs, checked: String((el as HTMLInputElement).checked === true) };
+  }
+  return target;
+}

@@ -7,6 +7,7 @@
  */
 import type { ContentGuard } from '../describe/guard';
 import { holdsDisplayedSecret, isDisplayedSecret, VALUE_DISPLAY_SELECTOR } from './displayed';
+import { perGeneration } from '../describe/generation';
 import { masksOwnSubtree, privacyLevel } from './markers';
 import { holdsPrivateText, isHiddenInput, isSensitiveField } from './sensitive';
 
@@ -18,17 +19,19 @@ function isValueDisplay(el: Element): boolean {
   }
 }
 
+/**
+ * The guard for one capture session. Answers are remembered per element until the DOM changes (see
+ * lib/describe/generation): typing in one field or hovering one menu asks the same questions again and again.
+ */
 export function privacyContentGuard(extraSensitiveSelectors: readonly string[]): ContentGuard {
   const extra = extraSensitiveSelectors;
   return {
-    within(el) {
+    within: perGeneration((el) => {
       const level = privacyLevel(el, extra);
       if (level === 'mask' || level === 'block') return true;
       return isHiddenInput(el) || isSensitiveField(el, extra) || isDisplayedSecret(el);
-    },
-    own(el) {
-      return masksOwnSubtree(el, extra) || isHiddenInput(el) || (isValueDisplay(el) && isDisplayedSecret(el));
-    },
+    }),
+    own: perGeneration((el) => masksOwnSubtree(el, extra) || isHiddenInput(el) || (isValueDisplay(el) && isDisplayedSecret(el))),
   };
 }
 
@@ -38,5 +41,12 @@ export function privacyContentGuard(extraSensitiveSelectors: readonly string[]):
  * from content and its text selector would carry that text).
  */
 export function holdsPrivateContent(el: Element, extraSensitiveSelectors: readonly string[]): boolean {
-  return holdsPrivateText(el, extraSensitiveSelectors) || isDisplayedSecret(el) || holdsDisplayedSecret(el);
+  let memo = holdsMemo.get(extraSensitiveSelectors);
+  if (!memo) {
+    memo = perGeneration((e) => holdsPrivateText(e, extraSensitiveSelectors) || isDisplayedSecret(e) || holdsDisplayedSecret(e));
+    holdsMemo.set(extraSensitiveSelectors, memo);
+  }
+  return memo(el);
 }
+
+const holdsMemo = new WeakMap<readonly string[], (el: Element) => boolean>();

@@ -13,6 +13,7 @@
  * and for `code`/`kbd`/`samp`/`output` descendants when deciding whether an element holds private text:
  * never per node of a whole page.
  */
+import { perGeneration } from '../describe/generation';
 import { isSensitiveLabel } from './sensitive';
 
 /** Longest text we treat as a shown value; longer text is prose. */
@@ -98,7 +99,9 @@ function contextOf(el: Element): { texts: string[]; secretField: boolean } {
  * True when `el` shows a value the page says is secret. Never throws: an element we cannot read is
  * treated as secret.
  */
-export function isDisplayedSecret(el: Element): boolean {
+export const isDisplayedSecret: (el: Element) => boolean = perGeneration(displayedSecretNow);
+
+function displayedSecretNow(el: Element): boolean {
   try {
     if (isControl(el)) return false;
     const text = shortText(el, MAX_VALUE_TEXT);

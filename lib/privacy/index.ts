@@ -55,7 +55,7 @@
  * policy selector above it) silences the whole frame and those nested in it, 'mask' / 'ignore' apply to
  * every element in it. An element whose content holds masked, blocked or displayed-secret text
  * (`holdsPrivateContent`) is described like a masked one.
- * Field sensitivity is decided once per element and DOM state (`./dom-generation`), not once per key.
+ * Field sensitivity is decided once per element and DOM state (`lib/describe/generation`), not once per key.
  * When unsure, mask.
  */
 export {
@@ -82,7 +82,6 @@ export {
   sensitiveReason,
   splitWords,
   targetPrivacy,
-  useDomGeneration,
   SENSITIVE_AUTOCOMPLETE,
   type FieldPrivacy,
 } from './sensitive';
@@ -111,7 +110,7 @@ export { createTypedMemory, type TypedMemory } from './typed-memory';
 export { createFocusSessionGate, type FocusSessionGate } from './focus-session';
 export { holdsPrivateContent, privacyContentGuard } from './content-guard';
 export { holdsDisplayedSecret, isDisplayedSecret } from './displayed';
-export { watchDomGeneration, type DomGeneration } from './dom-generation';
+export { perGeneration, useGenerationSource, watchDomGeneration, type DomGeneration } from '../describe/generation';
 export { levelForFrameElement, needsInheritedLevel, startFrameLevelResponder, strongestLevel } from './frame-level';
 export { watchPasswordFields, type PasswordWatch } from './password-watch';
 export { canSeeClosedRoots, focusedWithin, rootsWithin, shadowRootOf } from './shadow';

@@ -17,24 +17,13 @@
  * page's DOM, so the page can neither see nor clear it.
  */
 import { hasMarkedDescendant, matchesAnySelector, privacyLevel, type PrivacyLevel } from './markers';
+import { generationFor } from '../describe/generation';
 import { focusedWithin } from './shadow';
 
 const sticky = new WeakSet<Element>();
 
-/**
- * Negative answers, valid while the document has not changed since (see ./dom-generation). Installed
- * by the capture session; without it every question is answered afresh.
- */
-let generationOf: (() => number | undefined) | undefined;
+/** Negative answers, valid while the document has not changed since (see lib/describe/generation). */
 const notSensitiveAt = new WeakMap<Element, number>();
-
-/** Lets `sensitiveReason` reuse a negative answer until the DOM changes. Returns the removal. */
-export function useDomGeneration(source: () => number | undefined): () => void {
-  generationOf = source;
-  return () => {
-    if (generationOf === source) generationOf = undefined;
-  };
-}
 
 /** Remembers an element as sensitive for as long as it lives (e.g. a MutationObserver saw its `type`
  * change away from "password"). */
@@ -275,10 +264,26 @@ function secretWord(word: string): boolean {
 /** Longest text of one source we look at; labels are short, and this bounds the work. */
 const MAX_LABEL_CHARS = 300;
 
+/**
+ * Answers for label texts already read. A page asks about the same few labels again and again (every
+ * key in a field, every hover over a menu), and the answer depends on the text alone.
+ */
+const labelAnswers = new Map<string, boolean>();
+const MAX_LABEL_ANSWERS = 2_000;
+
 /** True when a name, label or other description of a field reads like a secret. */
 export function isSensitiveLabel(text: string | null | undefined): boolean {
   if (!text) return false;
   const s = text.length > MAX_LABEL_CHARS ? text.slice(0, MAX_LABEL_CHARS) : text;
+  const known = labelAnswers.get(s);
+  if (known !== undefined) return known;
+  const answer = readsLikeSecret(s);
+  if (labelAnswers.size >= MAX_LABEL_ANSWERS) labelAnswers.clear();
+  labelAnswers.set(s, answer);
+  return answer;
+}
+
+function readsLikeSecret(s: string): boolean {
   const lower = s.normalize('NFC').toLowerCase();
   const stripped = lower.normalize('NFKD').replace(/\p{M}+/gu, '');
   for (const w of LOCALIZED_SECRETS) if (lower.includes(w) || stripped.includes(w)) return true;
@@ -692,7 +697,7 @@ function reasonNow(el: Element, extra: readonly string[]): string | null {
 export function sensitiveReason(el: Element, extra: readonly string[]): string | null {
   if (sticky.has(el)) return 'sticky';
   // Cached only for elements of the document itself: the watcher does not see into shadow roots.
-  const generation = el.getRootNode() === el.ownerDocument ? generationOf?.() : undefined;
+  const generation = generationFor(el);
   if (generation !== undefined && notSensitiveAt.get(el) === generation) return null;
   let reason: string | null;
   try {

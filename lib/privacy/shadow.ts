@@ -7,10 +7,18 @@
 
 type RootGetter = (el: Element) => ShadowRoot | null | undefined;
 
+type ChromeDom = { dom?: { openOrClosedShadowRoot?: RootGetter } };
+let lookedUp: { chrome: ChromeDom | undefined; getter: RootGetter | undefined } | undefined;
+
+/** Looked up once per `chrome` object: `chrome.dom` is an extension API binding, each read a native call. */
 function extensionGetter(): RootGetter | undefined {
-  const dom = (globalThis as unknown as { chrome?: { dom?: { openOrClosedShadowRoot?: RootGetter } } }).chrome?.dom;
-  const fn = dom?.openOrClosedShadowRoot;
-  return typeof fn === 'function' ? (el) => fn.call(dom, el) : undefined;
+  const chrome = (globalThis as unknown as { chrome?: ChromeDom }).chrome;
+  if (!lookedUp || lookedUp.chrome !== chrome) {
+    const dom = chrome?.dom;
+    const fn = dom?.openOrClosedShadowRoot;
+    lookedUp = { chrome, getter: typeof fn === 'function' ? (el) => fn.call(dom, el) : undefined };
+  }
+  return lookedUp.getter;
 }
 
 /** Whether this context can see closed shadow roots (a content script in Chrome or Firefox can). */
@@ -19,10 +27,19 @@ export function canSeeClosedRoots(el?: Element): boolean {
   return typeof (el as { openOrClosedShadowRoot?: unknown } | undefined)?.openOrClosedShadowRoot === 'function';
 }
 
+/**
+ * The elements that may host a shadow root (DOM standard, attachShadow): custom elements, whose names
+ * hold a hyphen, and these. Asking the browser about any other element (an input, a button, a link: most
+ * of what events happen on) is a call into the extension API for a known answer.
+ */
+const SHADOW_HOSTS = new Set(['article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'main', 'nav', 'p', 'section', 'span']);
+
 /** The element's shadow root, open or closed, or null. Never throws. */
 export function shadowRootOf(el: Element): ShadowRoot | null {
   try {
     if (el.shadowRoot) return el.shadowRoot;
+    const name = el.localName;
+    if (!name.includes('-') && !SHADOW_HOSTS.has(name)) return null;
     const firefox = (el as Element & { openOrClosedShadowRoot?: () => ShadowRoot | null }).openOrClosedShadowRoot;
     if (typeof firefox === 'function') return firefox.call(el) ?? null;
     return extensionGetter()?.(el) ?? null;

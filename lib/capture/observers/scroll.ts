@@ -9,6 +9,7 @@
  * on the compositor and may deliver the wheel to the page after the first scroll.
  */
 import { SCROLL_COALESCE_MS } from '../../constants';
+import { perGeneration } from '../../describe/generation';
 import type { Target } from '../../schema/event';
 import { listen, type Observer } from '../context';
 
@@ -22,9 +23,12 @@ interface Gesture {
 /** Ancestors looked at when a gesture may start (a container this deep is scrolled by someone else). */
 const MAX_SCROLLER_DEPTH = 32;
 
-function canScroll(el: Element): boolean {
-  return el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth;
-}
+/**
+ * Whether `el` has anything to scroll. A layout read, asked for every ancestor on every pointerover, so
+ * the answer is kept until the DOM changes (a container that becomes scrollable without any DOM change,
+ * by a window resize, is measured from its first scroll event instead).
+ */
+const canScroll = perGeneration((el) => el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth);
 
 export const initScrollObserver: Observer = (ctx) => {
   const gestures = new Map<EventTarget, Gesture>();

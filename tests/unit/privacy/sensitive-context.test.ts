@@ -108,13 +108,12 @@ describe('lib/privacy/sensitive: secrets split, mirrored, chosen or clicked', ()
   });
 });
 
-describe('lib/privacy/dom-generation: decided once per element and DOM state', () => {
+describe('lib/describe/generation: decided once per element and DOM state', () => {
   it('reuses a negative answer until the document changes, then decides again', async () => {
-    const { watchDomGeneration } = await import('../../../lib/privacy/dom-generation');
-    const { useDomGeneration } = await import('../../../lib/privacy/sensitive');
+    const { useGenerationSource, watchDomGeneration } = await import('../../../lib/describe/generation');
     document.body.innerHTML = '<label id="l" for="f">Nickname</label><input id="f">';
     const generation = watchDomGeneration(document);
-    const off = useDomGeneration(() => generation.current());
+    const off = useGenerationSource(document, () => generation.current());
     try {
       expect(sensitive('f')).toBe(false);
       const g = generation.current();
