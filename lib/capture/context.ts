@@ -93,6 +93,32 @@ export function listen(
   };
 }
 
+/**
+ * Runs `fn` once nothing has called `touch` for `ms`. One timer per quiet period, not one per touch: a
+ * pointer path or a scroll gesture touches it at every sample, and re-arming a timer each time is most
+ * of what such a sample would cost.
+ */
+export function quietAfter(ctx: Pick<CaptureContext, 'later'>, ms: number, fn: () => void): { touch(): void; cancel(): void } {
+  let last = 0;
+  let cancel: (() => void) | undefined;
+  const check = () => {
+    cancel = undefined;
+    const wait = last + ms - performance.now();
+    if (wait > 1) cancel = ctx.later(check, wait);
+    else fn();
+  };
+  return {
+    touch() {
+      last = performance.now();
+      cancel ??= ctx.later(check, ms);
+    },
+    cancel() {
+      cancel?.();
+      cancel = undefined;
+    },
+  };
+}
+
 export function modifiersOf(e: KeyboardEvent | MouseEvent) {
   return { alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey };
 }

@@ -13,7 +13,7 @@
 import type { Page, Worker } from '@playwright/test';
 import type { EventBody } from '../../lib/schema/event';
 import type { FixtureServer } from '../fixtures/server';
-import { COLLECTOR, DEV_BUILD, expect, ExtensionPages, getServiceWorker, launchWithExtension, test, waitForCapture } from './fixtures';
+import { COLLECTOR, expect, ExtensionPages, test, waitForCapture } from './fixtures';
 import {
   eventsInMessages,
   findLeaks,
@@ -27,7 +27,7 @@ import {
   type Secret,
   waitForEvents,
 } from './leak-helpers';
-import { EXTENSION_ID, foreignPoliciesForExtension, policyPreconditions, removeAllPolicyFiles, thirdParty, waitForStatus, writePolicyFile } from './policy-helpers';
+import { policyPreconditions, withManagedPolicy } from './policy-helpers';
 
 const DONE_KEY = 'F9';
 /** A content-script flush is 250 ms: a little more, so what was typed has been sent. */
@@ -250,44 +250,30 @@ test('policy typedText "masked": no free-text value leaves the page, choices sti
   test.setTimeout(90_000);
   const reason = policyPreconditions();
   test.skip(Boolean(reason), reason);
-  expect(foreignPoliciesForExtension(), 'policy files on this machine that already configure the extension').toEqual([]);
-  const file = 'workflow-capture-test-leak-values.json';
-  let launched: Awaited<ReturnType<typeof launchWithExtension>> | undefined;
-  try {
-    writePolicyFile(file, thirdParty({ collectorUrl: COLLECTOR, typedText: 'masked' }));
-    launched = await launchWithExtension(DEV_BUILD);
-    const { context } = launched;
-    const sw = await getServiceWorker(context);
-    const ext = new ExtensionPages(context, EXTENSION_ID);
-    await waitForStatus(ext, (s) => s.sources.typedText === 'managed' && s.policy.typedText === 'masked', 'the managed typedText');
-    await expect
-      .poll(async () => {
-        const cfg = (await ext.contentConfig()) as { mode?: string; typedText?: string } | undefined;
-        return cfg?.mode === 'recording' && cfg.typedText === 'masked';
-      })
-      .toBe(true);
-    const installId = await ext.installId();
-    await installTap(sw);
-    const ledger = new Ledger();
-    const p = await context.newPage();
-    await open(p, page(apps, 'env.html'));
-    const note = ledger.secret('ordinary text typed with typedText masked', 'Wombatmaskedplain');
-    await typeInto(p, '#env', `APP_NAME=${note}`);
-    await typeInto(p, '#conn', note);
-    await p.keyboard.press('Tab');
-    await p.locator('#plan').focus();
-    await p.keyboard.press('ArrowDown');
-    await p.waitForTimeout(FLUSH_SETTLE_MS);
-    expect(await p.locator('#plan').inputValue()).toBe('Business');
-    const events = await verify(p, sw, ext, installId, ledger);
-    const fieldValues = events.flatMap((e) => ((e.type === 'input' || e.type === 'change') && e.value !== undefined ? [e.value] : []));
-    expect(fieldValues.length, 'the text fields still report that something was typed').toBeGreaterThan(0);
-    const free = fieldValues.filter((v) => v !== '[text]' && v !== 'Business');
-    expect(free, 'values other than the [text] stand-in and the chosen option').toEqual([]);
-    expect(fieldValues, 'the choice in the select is kept').toContain('Business');
-    expect(eventsInMessages((await readTap(sw)).messages).length).toBeGreaterThan(0);
-  } finally {
-    removeAllPolicyFiles();
-    await launched?.close();
-  }
+  await withManagedPolicy(
+    'workflow-capture-test-leak-values.json',
+    { collectorUrl: COLLECTOR, typedText: 'masked' },
+    { key: 'typedText', applied: (s) => s.policy.typedText === 'masked', published: (cfg) => cfg.typedText === 'masked' },
+    async ({ context, sw, ext, installId }) => {
+      await installTap(sw);
+      const ledger = new Ledger();
+      const p = await context.newPage();
+      await open(p, page(apps, 'env.html'));
+      const note = ledger.secret('ordinary text typed with typedText masked', 'Wombatmaskedplain');
+      await typeInto(p, '#env', `APP_NAME=${note}`);
+      await typeInto(p, '#conn', note);
+      await p.keyboard.press('Tab');
+      await p.locator('#plan').focus();
+      await p.keyboard.press('ArrowDown');
+      await p.waitForTimeout(FLUSH_SETTLE_MS);
+      expect(await p.locator('#plan').inputValue()).toBe('Business');
+      const events = await verify(p, sw, ext, installId, ledger);
+      const fieldValues = events.flatMap((e) => ((e.type === 'input' || e.type === 'change') && e.value !== undefined ? [e.value] : []));
+      expect(fieldValues.length, 'the text fields still report that something was typed').toBeGreaterThan(0);
+      const free = fieldValues.filter((v) => v !== '[text]' && v !== 'Business');
+      expect(free, 'values other than the [text] stand-in and the chosen option').toEqual([]);
+      expect(fieldValues, 'the choice in the select is kept').toContain('Business');
+      expect(eventsInMessages((await readTap(sw)).messages).length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -28,16 +28,7 @@ import {
 import type { FixtureServer } from '../fixtures/server';
 import type { EventBody } from '../../lib/schema/event';
 import { MASK } from '../../lib/constants';
-import {
-  COLLECTOR,
-  DEV_BUILD,
-  expect,
-  ExtensionPages,
-  getServiceWorker,
-  launchWithExtension,
-  test,
-  waitForCapture,
-} from './fixtures';
+import { COLLECTOR, DEV_BUILD, expect, ExtensionPages, test, waitForCapture } from './fixtures';
 import {
   between,
   chromeCardAutofill,
@@ -59,15 +50,7 @@ import {
   untrustedFill,
   waitForEvents,
 } from './leak-helpers';
-import {
-  EXTENSION_ID,
-  foreignPoliciesForExtension,
-  policyPreconditions,
-  removeAllPolicyFiles,
-  thirdParty,
-  waitForStatus,
-  writePolicyFile,
-} from './policy-helpers';
+import { EXTENSION_ID, policyPreconditions, withManagedPolicy } from './policy-helpers';
 
 /** Typing speed: slow enough that one field's typing spans several content-script flushes (250 ms). */
 const KEY_DELAY_MS = 35;
@@ -572,38 +555,28 @@ test('policy sensitiveSelectors masks .employee-salary (and only with the policy
   test.setTimeout(180_000);
   const reason = policyPreconditions();
   test.skip(Boolean(reason), reason);
-  expect(foreignPoliciesForExtension(), 'policy files on this machine that already configure the extension').toEqual([]);
-  const file = 'workflow-capture-test-leak.json';
-  let launched: Awaited<ReturnType<typeof launchWithExtension>> | undefined;
-  try {
-    writePolicyFile(file, thirdParty({ collectorUrl: COLLECTOR, sensitiveSelectors: ['.employee-salary'] }));
-    launched = await launchWithExtension(DEV_BUILD);
-    const { context } = launched;
-    const sw = await getServiceWorker(context);
-    const ext = new ExtensionPages(context, EXTENSION_ID);
-    await waitForStatus(ext, (s) => s.sources.sensitiveSelectors === 'managed' && s.policy.sensitiveSelectors.includes('.employee-salary'), 'the managed sensitiveSelectors');
-    await expect
-      .poll(async () => {
-        const cfg = (await ext.contentConfig()) as { mode?: string; sensitiveSelectors?: string[] } | undefined;
-        return cfg?.mode === 'recording' && (cfg.sensitiveSelectors ?? []).includes('.employee-salary');
-      })
-      .toBe(true);
-    const installId = await ext.installId();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apps.url });
-    await installTap(sw);
-    const page = await context.newPage();
-    await openLeakPage(page, apps, '/leak/fields.html');
-    const ledger = new Ledger();
-    const salary = LEAK_CASES.find((c) => c.policySelector === '.employee-salary')!;
-    await test.step(salary.case, () => exerciseCase(page, salary, ledger, { policy: true }));
-    await snapshotOutbox(page, sw, ledger);
-    const city = LEAK_CASES.find((c) => c.case === 'plain-city')!;
-    await test.step(`${city.case} (control)`, () => exerciseCase(page, city, ledger, { policy: true }));
-    await verify({ page, sw, ext, installId, ledger });
-  } finally {
-    removeAllPolicyFiles();
-    await launched?.close();
-  }
+  await withManagedPolicy(
+    'workflow-capture-test-leak.json',
+    { collectorUrl: COLLECTOR, sensitiveSelectors: ['.employee-salary'] },
+    {
+      key: 'sensitiveSelectors',
+      applied: (s) => s.policy.sensitiveSelectors.includes('.employee-salary'),
+      published: (cfg) => ((cfg.sensitiveSelectors as string[] | undefined) ?? []).includes('.employee-salary'),
+    },
+    async ({ context, sw, ext, installId }) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apps.url });
+      await installTap(sw);
+      const page = await context.newPage();
+      await openLeakPage(page, apps, '/leak/fields.html');
+      const ledger = new Ledger();
+      const salary = LEAK_CASES.find((c) => c.policySelector === '.employee-salary')!;
+      await test.step(salary.case, () => exerciseCase(page, salary, ledger, { policy: true }));
+      await snapshotOutbox(page, sw, ledger);
+      const city = LEAK_CASES.find((c) => c.case === 'plain-city')!;
+      await test.step(`${city.case} (control)`, () => exerciseCase(page, city, ledger, { policy: true }));
+      await verify({ page, sw, ext, installId, ledger });
+    },
+  );
 });
 
 test('URLs, page titles, link targets and accessible names are redacted before they leave the page', async ({ context, serviceWorker, ext, installId, apps }) => {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Status } from '../../lib/background/status';
 import type { PolicyKey } from '../../lib/schema/policy';
-import { CHROMIUM, CHROMIUM_ARGS, ExtensionPages, getServiceWorker } from './fixtures';
+import { CHROMIUM, CHROMIUM_ARGS, DEV_BUILD, ExtensionPages, getServiceWorker, launchWithExtension } from './fixtures';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const EXTENSION_ID = readFileSync(path.join(ROOT, 'keys/id.txt'), 'utf8').trim();
@@ -256,4 +256,46 @@ export function packCrx(args: { dir: string; out: string; baseUrl: string; key?:
       else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as PackResult);
     });
   });
+}
+
+/** What a test gets from `withManagedPolicy`: the browser launched under the machine policy, ready to capture. */
+export interface ManagedRun {
+  context: BrowserContext;
+  sw: Worker;
+  ext: ExtensionPages;
+  installId: string;
+}
+
+/**
+ * Runs `body` in the development build launched under a machine policy file holding `values` for the
+ * extension, once the background reports `key` as managed and applied (`applied`) and the content
+ * configuration it publishes satisfies `published`. The policy file is removed and the browser closed
+ * on the way out, also when the test fails.
+ */
+export async function withManagedPolicy(
+  file: string,
+  values: Record<string, unknown>,
+  ready: { key: PolicyKey; applied: (s: Status) => boolean; published: (config: Record<string, unknown>) => boolean },
+  body: (run: ManagedRun) => Promise<void>,
+): Promise<void> {
+  expect(foreignPoliciesForExtension(), 'policy files on this machine that already configure the extension').toEqual([]);
+  let launched: Awaited<ReturnType<typeof launchWithExtension>> | undefined;
+  try {
+    writePolicyFile(file, thirdParty(values));
+    launched = await launchWithExtension(DEV_BUILD);
+    const { context } = launched;
+    const sw = await getServiceWorker(context);
+    const ext = new ExtensionPages(context, EXTENSION_ID);
+    await waitForStatus(ext, (s) => s.sources[ready.key] === 'managed' && ready.applied(s), `the managed ${ready.key}`);
+    await expect
+      .poll(async () => {
+        const cfg = (await ext.contentConfig()) as Record<string, unknown> | undefined;
+        return cfg?.mode === 'recording' && ready.published(cfg);
+      })
+      .toBe(true);
+    await body({ context, sw, ext, installId: await ext.installId() });
+  } finally {
+    removeAllPolicyFiles();
+    await launched?.close();
+  }
 }

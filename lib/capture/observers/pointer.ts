@@ -5,7 +5,7 @@
  */
 import { POINTER_SEGMENT_MAX_POINTS } from '../../constants';
 import { isNeverCaptured } from '../../privacy';
-import { eventTarget, listen, type Observer } from '../context';
+import { eventTarget, listen, quietAfter, type Observer } from '../context';
 
 /** A pause this long ends the segment. */
 const SEGMENT_IDLE_MS = 400;
@@ -15,14 +15,14 @@ export const initPointerObserver: Observer = (ctx) => {
   let points: [number, number, number][] = [];
   let start = 0;
   let lastSample = -Infinity;
-  let cancelIdle: (() => void) | undefined;
 
   const close = () => {
-    cancelIdle?.();
-    cancelIdle = undefined;
+    quiet.cancel();
     if (points.length > 0) ctx.emit({ type: 'pointer', points });
     points = [];
   };
+
+  const quiet = quietAfter(ctx, SEGMENT_IDLE_MS, close);
 
   // A blocked subtree produces no events at all: no point over it, and a press on it ends no path.
   const overBlocked = (e: Event) => {
@@ -40,10 +40,7 @@ export const initPointerObserver: Observer = (ctx) => {
     if (points.length === 0) start = t;
     points.push([Math.round(pe.clientX), Math.round(pe.clientY), Math.round(t - start)]);
     if (points.length >= POINTER_SEGMENT_MAX_POINTS) close();
-    else {
-      cancelIdle?.();
-      cancelIdle = ctx.later(close, SEGMENT_IDLE_MS);
-    }
+    else quiet.touch();
   });
   // The path that led to a click is reported before the click.
   const offDown = listen(ctx.doc, ['pointerdown'], (e) => {

@@ -11,13 +11,14 @@
 import { SCROLL_COALESCE_MS } from '../../constants';
 import { perGeneration } from '../../describe/generation';
 import type { Target } from '../../schema/event';
-import { listen, type Observer } from '../context';
+import { listen, quietAfter, type Observer } from '../context';
 
 interface Gesture {
   fromX: number;
   fromY: number;
   target?: Target;
-  cancel: () => void;
+  /** Ends the gesture once its container has not scrolled for SCROLL_COALESCE_MS. */
+  quiet: { touch(): void; cancel(): void };
 }
 
 /** Ancestors looked at when a gesture may start (a container this deep is scrolled by someone else). */
@@ -44,6 +45,7 @@ export const initScrollObserver: Observer = (ctx) => {
     const g = gestures.get(t);
     if (!g) return;
     gestures.delete(t);
+    g.quiet.cancel();
     const { x, y } = position(t);
     lastKnown.set(t, { x, y });
     if (x === g.fromX && y === g.fromY) return;
@@ -78,11 +80,10 @@ export const initScrollObserver: Observer = (ctx) => {
       }
       // Unknown start (scrolled by the page itself, or by an input not seen): measured from here on.
       const { x, y } = lastKnown.get(t) ?? (isDoc ? { x: 0, y: 0 } : position(t));
-      g = { fromX: x, fromY: y, target, cancel: () => undefined };
+      g = { fromX: x, fromY: y, target, quiet: quietAfter(ctx, SCROLL_COALESCE_MS, () => finish(t)) };
       gestures.set(t, g);
     }
-    g.cancel();
-    g.cancel = ctx.later(() => finish(t), SCROLL_COALESCE_MS);
+    g.quiet.touch();
   });
   return () => {
     off();
