@@ -33,6 +33,9 @@ export function watchDomGeneration(doc: Document): DomGeneration {
   return {
     current() {
       if (!observer || stopped) return undefined;
+      // Changes made earlier in this same task (a page handler that marks an element and then focuses it)
+      // are not delivered yet: they count now.
+      if (watching && observer.takeRecords().length > 0) generation++;
       if (!watching) {
         try {
           observer.observe(doc, OBSERVE);

@@ -14,6 +14,7 @@
  * `data-hj-allow`, rrweb `rr-unmask`…) are deliberately not read: only the built-in rules and policy
  * `sensitiveSelectors` decide, and policy can only add.
  */
+import { perGeneration } from '../describe/generation';
 
 /** The levels, weakest first (the order is the rank). */
 export const PRIVACY_LEVELS = ['none', 'ignore', 'mask', 'block'] as const;
@@ -296,12 +297,25 @@ function rankOf(el: Element, extra: readonly string[], budget: { left: number })
   return rank;
 }
 
+const rankMemos = new WeakMap<readonly string[], (el: Element) => Rank>();
+
+/** rankOf from `el` up, remembered per element and DOM state for each list of policy selectors. */
+function rankUp(el: Element, extra: readonly string[]): Rank {
+  let memo = rankMemos.get(extra);
+  if (!memo) {
+    memo = perGeneration((e) => rankOf(e, extra, { left: MAX_WALK }));
+    rankMemos.set(extra, memo);
+  }
+  return memo(el);
+}
+
 /**
  * The privacy level that applies to an element: the strongest marker on it or any ancestor, across
  * shadow-root hosts and same-origin frames, and the document's inherited level (markers on the
  * `<iframe>` of a cross-origin parent). `extraSensitiveSelectors` (policy `sensitiveSelectors`) mask
- * what they match and everything under it; invalid ones are skipped, never thrown. No cache, so a marker
- * added or removed a moment ago is honoured now.
+ * what they match and everything under it; invalid ones are skipped, never thrown. The walk up is
+ * remembered only until the DOM changes (lib/describe/generation), so a marker added or removed a moment
+ * ago is honoured now.
  */
 export function privacyLevel(el: Element, extraSensitiveSelectors: readonly string[]): PrivacyLevel {
   try {
@@ -309,7 +323,7 @@ export function privacyLevel(el: Element, extraSensitiveSelectors: readonly stri
     const start = el.nodeType === 1 ? el : (el as Node).parentElement;
     if (!start) return LEVELS[inheritedRank] ?? 'block';
     if (inheritedRank === BLOCK) return 'block';
-    const rank = Math.max(inheritedRank, rankOf(start, extraSensitiveSelectors, { left: MAX_WALK }));
+    const rank = Math.max(inheritedRank, rankUp(start, extraSensitiveSelectors));
     return LEVELS[rank] ?? 'block';
   } catch {
     return 'block'; // A DOM we cannot read is a DOM we do not record.

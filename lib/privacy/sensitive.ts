@@ -69,8 +69,11 @@ export function isHiddenInput(el: Element): boolean {
  * ever mask, so the optional second argument (accepted for symmetry with the other checks) changes nothing.
  */
 export function isNeverCaptured(el: Element, _extra?: readonly string[]): boolean {
-  return isHiddenInput(el) || privacyLevel(el, []) === 'block';
+  return isHiddenInput(el) || privacyLevel(el, NO_SELECTORS) === 'block';
 }
+
+/** One list object, so that answers remembered per list of policy selectors are found again. */
+const NO_SELECTORS: readonly string[] = [];
 
 // ---------------------------------------------------------------------------------------------------------
 // Autocomplete tokens.
