@@ -18,7 +18,7 @@ import { initClipboardObserver } from './observers/clipboard';
 import { initDragObserver } from './observers/drag';
 import { initFocusObserver } from './observers/focus';
 import { initFormObserver } from './observers/forms';
-import { initKeyObserver } from './observers/keys';
+import { initKeyObserver, isEditable } from './observers/keys';
 import { initMenuObserver } from './observers/menu';
 import { initNavigationObserver, reportPageLoad } from './observers/navigation';
 import { initPointerObserver } from './observers/pointer';
@@ -82,19 +82,40 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     return urlCache.redacted;
   };
 
-  const inspectNow = (el: Element): Inspected | undefined => {
+  /** The privacy decision alone; undefined for an element that must produce no event at all. */
+  const decide = (el: Element): { masked: boolean; ignored: boolean } | undefined => {
     const privacy = targetPrivacy(el, extra);
     if (privacy.neverCaptured) return undefined;
     // An ordinary element whose content holds masked or blocked text is described without that text.
-    const masked = privacy.masked || holdsPrivateContent(el, extra);
-    const target = describeTarget(el, { masked, redact: redactText, isSensitive: (field) => targetPrivacy(field, extra).masked });
-    return { el, masked, ignored: privacy.level === 'ignore', target };
+    return { masked: privacy.masked || holdsPrivateContent(el, extra), ignored: privacy.level === 'ignore' };
   };
-  const inspected = new WeakMap<Element, { generation: number; view: number; result: Inspected | undefined }>();
+  const inspectNow = (el: Element): Inspected | undefined => {
+    const decided = decide(el);
+    if (!decided) return undefined;
+    const target = describeTarget(el, { masked: decided.masked, redact: redactText, isSensitive: (field) => targetPrivacy(field, extra).masked });
+    return { el, ...decided, target };
+  };
+  interface Remembered {
+    generation: number;
+    view: number;
+    focus: number;
+    result: Inspected | undefined;
+  }
+  const inspected = new WeakMap<Element, Remembered>();
+  const reuse = (el: Element, hit: Remembered): Inspected | undefined => {
+    if (!hit.result) return undefined;
+    const box = hit.view === view ? hit.result.target.box : undefined;
+    hit.view = view;
+    hit.result = { ...hit.result, target: redescribe(el, hit.result.target, { masked: hit.result.masked, box }) };
+    return hit.result;
+  };
   // Moves on every scroll and resize: a box read under the same DOM state and view is still right.
   let view = 0;
+  // Moves on every focus change: a typing field's description lasts as long as its focus.
+  let focusCount = 0;
   // A shadow host's privacy follows the focus inside its tree, which moves without any DOM change.
   const cacheable = (el: Element) => shadowRootOf(el) === null;
+  const isTypingField = (el: Element) => el === doc.activeElement && isEditable(el);
 
   const ctx: CaptureContext = {
     win,
@@ -110,19 +131,21 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
       // The same element under the same DOM state (typing in one field, hovering one menu): the privacy
       // decision and the description are reused; only the box and a checked state are read again.
       const generation = cacheable(el) ? generationFor(el) : undefined;
-      if (generation !== undefined) {
-        const hit = inspected.get(el);
-        if (hit && hit.generation === generation) {
-          if (!hit.result) return undefined;
-          const box = hit.view === view ? hit.result.target.box : undefined;
-          const target = redescribe(el, hit.result.target, { masked: hit.result.masked, box });
-          hit.view = view;
-          hit.result = { ...hit.result, target };
-          return hit.result;
+      if (generation === undefined) return inspectNow(el);
+      const hit = inspected.get(el);
+      if (hit && hit.generation === generation) return reuse(el, hit);
+      // Typing in the field that has focus while the app re-renders something else at every key: the
+      // privacy decision is made again, and when it stands, the field keeps the description it had when
+      // the person started typing in it (this focus).
+      if (hit?.result && hit.focus === focusCount && isTypingField(el)) {
+        const fresh = decide(el);
+        if (fresh && fresh.masked === hit.result.masked && fresh.ignored === hit.result.ignored) {
+          hit.generation = generation;
+          return reuse(el, hit);
         }
       }
       const result = inspectNow(el);
-      if (generation !== undefined) inspected.set(el, { generation, view, result });
+      inspected.set(el, { generation, view, focus: focusCount, result });
       return result;
     },
     emit(draft, emitOpts) {
@@ -164,6 +187,7 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
     () => generation.stop(),
     listen(doc, ['pointerdown', 'keydown', 'focusin'], (e) => passwords.noteEvent(e)),
     listen(win, ['scroll', 'resize'], () => void view++),
+    listen(doc, ['focusin', 'focusout'], () => void focusCount++),
     () => passwords.stop(),
   ];
   teardowns.push(...OBSERVERS.filter(([signal]) => signal === 'always' || signals.has(signal)).map(
