@@ -5,9 +5,17 @@ import { defineConfig } from 'wxt';
 // policies can name it. Organisations that pack their own build replace it with their own key's.
 const MANIFEST_KEY = readFileSync(new URL('./keys/dev-key.pub.txt', import.meta.url), 'utf8').trim();
 
+// Benchmarks only: `WC_HANDLER_TIMING=1` compiles the content script's handler timing in
+// (lib/capture/handler-timing.ts) and writes the build to a directory of its own
+// (.output/chrome-mv3-dev-handler-timing for `--mode development`), so that it never replaces the build
+// the tests and the other benchmark arms load. Without it the timing code is not in the bundle at all.
+const HANDLER_TIMING = process.env.WC_HANDLER_TIMING === '1';
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
+  ...(HANDLER_TIMING ? { outDirTemplate: '{{browser}}-mv{{manifestVersion}}{{modeSuffix}}-handler-timing' } : {}),
+  vite: () => ({ define: { __WC_HANDLER_TIMING__: JSON.stringify(HANDLER_TIMING) } }),
   manifest: ({ browser }) => ({
     name: 'Workflow Capture',
     description:

@@ -136,6 +136,12 @@ export interface TargetInfo {
 export interface LaunchOptions {
   /** Unpacked extension directory; absent = the "without" arm (no --load-extension). */
   extension?: string;
+  /**
+   * A script run in the main world of every frame of every page opened with `newPage`, at document
+   * start, before the page's own scripts (`Page.addScriptToEvaluateOnNewDocument`; out-of-process
+   * frames are attached to automatically and get it too).
+   */
+  pageScript?: string;
 }
 
 export interface Browser {
@@ -196,6 +202,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<Browser> {
       const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank', ...(pageOpts.newWindow ? { newWindow: true } : {}) });
       const session = await browser.attach(targetId);
       await session.send('Page.enable');
+      if (opts.pageScript) await injectEverywhere(session, opts.pageScript);
       const page: Page = {
         targetId,
         session,
@@ -250,6 +257,27 @@ export async function launch(opts: LaunchOptions = {}): Promise<Browser> {
     throw err;
   }
   return browser;
+}
+
+/**
+ * `source` at document start in every frame of the session's page: same-process frames through
+ * `addScriptToEvaluateOnNewDocument`, out-of-process ones by attaching to them as they start (held until
+ * the script is registered) and doing the same there.
+ */
+async function injectEverywhere(session: Session, source: string): Promise<void> {
+  await session.send('Page.addScriptToEvaluateOnNewDocument', { source });
+  session.on('Target.attachedToTarget', (p) => {
+    const child = session.cdp.session(String(p.sessionId));
+    const info = p.targetInfo as { type?: string };
+    void (async () => {
+      if (info.type === 'iframe') {
+        await child.send('Page.enable');
+        await injectEverywhere(child, source);
+      }
+      await child.send('Runtime.runIfWaitingForDebugger');
+    })().catch(() => undefined);
+  });
+  await session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
 }
 
 export function delay(ms: number): Promise<void> {

@@ -1,21 +1,51 @@
 /**
- * The two arms of every comparison, and control of the extension through its own options page (the
+ * The arms of every comparison, and control of the extension through its own options page (the
  * page trust tier: status, upload-now, pause, resume).
+ *
+ * - `with`: the development build (.output/chrome-mv3-dev), as people run it.
+ * - `without`: the same Chromium and flags, no extension.
+ * - `rrweb`: no extension; rrweb's `record()` injected at document start in every frame (bench/rrweb.ts),
+ *   the recorder people know, for comparison.
+ * - `timing`: the development build compiled with handler timing (bench/handler-timing.ts); it measures
+ *   the content script's own handlers and is never compared for page cost (the timing adds to it).
+ *
+ * Every arm has a second browser window: the options page in the extension arms, a blank page in the
+ * others. The window is not free (Chromium gives each window its own WebUI renderer, which keeps working
+ * for a while after the window was used), so an arm without it would look cheaper for no reason of the
+ * extension's.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Status } from '../lib/background/status';
 import type { CaptureEvent } from '../lib/schema/event';
 import { delay, launch, poll, type Browser, type Page } from './cdp';
+import { HANDLER_TIMING_DIR } from './handler-timing';
+import { rrwebPageScript } from './rrweb';
 
 export const EXTENSION_DIR = fileURLToPath(new URL('../.output/chrome-mv3-dev', import.meta.url));
 export const EXTENSION_ID = readFileSync(new URL('../keys/id.txt', import.meta.url), 'utf8').trim();
 
-export type Arm = 'with' | 'without';
+export type Arm = 'with' | 'without' | 'rrweb' | 'timing';
 
-/** Alternating order per repetition (AB, BA, AB, …), so a drift over the run hits both arms alike. */
-export function armOrder(rep: number): Arm[] {
-  return rep % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
+/**
+ * The order of `arms` in repetition `rep`, changing from one repetition to the next so that a drift over
+ * the run hits every arm alike: AB, BA, … for two arms; for three, the six orders in turn (each arm
+ * twice in each place over six repetitions, every pair of arms as often in one order as in the other).
+ */
+export function armOrder<T>(rep: number, arms: readonly T[]): T[] {
+  if (arms.length === 3) {
+    const orders = [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+      [0, 2, 1],
+      [2, 0, 1],
+      [1, 0, 2],
+    ] as const;
+    return orders[rep % orders.length]!.map((i) => arms[i]!);
+  }
+  const rotated = arms.map((_, i) => arms[(i + Math.floor(rep / 2)) % arms.length]!);
+  return rep % 2 === 0 ? rotated : rotated.reverse();
 }
 
 export class ExtensionControl {
@@ -100,13 +130,20 @@ export interface ArmBrowser {
   arm: Arm;
   browser: Browser;
   ext: ExtensionControl | undefined;
+  /** Close the second window (the options page, or the blank page standing in for it). */
+  closeSecondWindow(): Promise<void>;
 }
 
 export async function launchArm(arm: Arm): Promise<ArmBrowser> {
-  const browser = await launch(arm === 'with' ? { extension: EXTENSION_DIR } : {});
+  const extension = arm === 'with' ? EXTENSION_DIR : arm === 'timing' ? HANDLER_TIMING_DIR : undefined;
+  const browser = await launch({ ...(extension ? { extension } : {}), ...(arm === 'rrweb' ? { pageScript: rrwebPageScript() } : {}) });
   try {
-    const ext = arm === 'with' ? await ExtensionControl.attach(browser) : undefined;
-    return { arm, browser, ext };
+    if (extension) {
+      const ext = await ExtensionControl.attach(browser);
+      return { arm, browser, ext, closeSecondWindow: () => ext.closePage() };
+    }
+    const blank = await browser.newPage('about:blank', { newWindow: true });
+    return { arm, browser, ext: undefined, closeSecondWindow: () => blank.close() };
   } catch (err) {
     await browser.close();
     throw err;

@@ -58,6 +58,15 @@ export function processTree(root: number): number[] {
   return out;
 }
 
+/** A thread's name (`comm`), digits folded so that pool threads group together (ThreadPoolForegr…). */
+function threadName(pid: number, tid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim().replace(/\d+$/, '') || '?';
+  } catch {
+    return '?';
+  }
+}
+
 /** Milliseconds on CPU per thread of `pid` (/proc/<pid>/task/<tid>/schedstat, nanosecond resolution). */
 function threadCpuMs(pid: number): Map<number, number> | undefined {
   try {
@@ -101,6 +110,8 @@ export interface CpuUse {
   totalMs: number;
   byKind: Record<string, number>;
   byProcess: Record<string, number>;
+  /** Per process kind and thread name ("renderer · CrRendererMain"), summed over processes of that kind. */
+  byThread: Record<string, number>;
 }
 
 /**
@@ -110,7 +121,7 @@ export interface CpuUse {
  * whole lifetime); one born in the window counts from zero.
  */
 export class TreeCpuSampler {
-  private readonly seen = new Map<string, { kind: string; first: number; last: number }>();
+  private readonly seen = new Map<string, { kind: string; thread: string; first: number; last: number }>();
   private readonly kinds = new Map<number, string>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -125,15 +136,15 @@ export class TreeCpuSampler {
       if (kind === undefined) this.kinds.set(pid, (kind = processKind(pid)));
       const threads = threadCpuMs(pid);
       const st = threads ? undefined : readStat(pid);
-      const samples: [string, number][] = threads
-        ? [...threads].map(([tid, ms]) => [`${pid}/${tid}`, ms])
+      const samples: [string, number, number | undefined][] = threads
+        ? [...threads].map(([tid, ms]) => [`${pid}/${tid}`, ms, tid])
         : st
-          ? [[`${pid}`, (st.ticks * 1000) / clockTicks()]]
+          ? [[`${pid}`, (st.ticks * 1000) / clockTicks(), undefined]]
           : [];
-      for (const [key, ms] of samples) {
+      for (const [key, ms, tid] of samples) {
         const entry = this.seen.get(key);
         if (entry) entry.last = ms;
-        else this.seen.set(key, { kind, first: atStart ? ms : 0, last: ms });
+        else this.seen.set(key, { kind, thread: tid === undefined ? '(process)' : threadName(pid, tid), first: atStart ? ms : 0, last: ms });
       }
     }
   }
@@ -144,11 +155,12 @@ export class TreeCpuSampler {
     return this;
   }
 
-  /** CPU ms used since start, in total, per process kind and per process ("kind pid"). */
+  /** CPU ms used since start, in total, per process kind, per process ("kind pid") and per kind and thread. */
   read(): CpuUse {
     this.scan(false);
     const byKind: Record<string, number> = {};
     const byProcess: Record<string, number> = {};
+    const byThread: Record<string, number> = {};
     let totalMs = 0;
     for (const [key, e] of this.seen) {
       const d = e.last - e.first;
@@ -156,9 +168,16 @@ export class TreeCpuSampler {
       byKind[e.kind] = (byKind[e.kind] ?? 0) + d;
       const proc = `${e.kind} ${key.split('/')[0]}`;
       byProcess[proc] = (byProcess[proc] ?? 0) + d;
+      const thread = `${e.kind} · ${e.thread}`;
+      byThread[thread] = (byThread[thread] ?? 0) + d;
     }
     const r1 = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
-    return { totalMs, byKind: r1(byKind), byProcess: r1(byProcess) };
+    return { totalMs, byKind: r1(byKind), byProcess: r1(byProcess), byThread: r1(byThread) };
+  }
+
+  /** The pids seen so far, with their kind. */
+  processes(): Map<number, string> {
+    return new Map(this.kinds);
   }
 
   stop(): CpuUse {

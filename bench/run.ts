@@ -4,14 +4,20 @@
  * docs/performance.md. Numbers only: the exit code says whether the benchmarks ran, never whether a
  * target was met.
  *
- *   npm run build:dev && npm run bench            full run (several minutes)
+ *   npm run build:dev && npm run bench            full run (about 20 minutes)
  *   npm run bench -- --quick                      fewer repetitions, 15 s idle window
+ *   npm run bench -- --no-rrweb --no-timing       leave out the rrweb arm / the handler-timing arm
+ *   npm run bench -- --no-build                   use the release and handler-timing builds as they are
  *   npm run bench -- --only=inpage,idle           some scenarios (inpage, session, burst, pause, idle),
  *                                                 written to bench/results/only-<names>.json
  *   npm run bench -- --only=profile               where the extension's time goes (CPU profiles)
  *   npm run bench -- --reps=3 --idle-seconds=30   override repetitions / idle window
  *   npm run bench -- --docs | --no-docs           update docs/performance.md (default: complete full runs)
  *   npm run bench -- --report [--docs]            print the table of bench/results/latest.json again
+ *
+ * The benchmark builds what it needs besides the development build: the handler-timing variant
+ * (`WC_HANDLER_TIMING=1 wxt build --mode development` → .output/chrome-mv3-dev-handler-timing) and the
+ * release build whose content script size it reports (.output/chrome-mv3).
  *
  * On shared machines run it under the e2e lock: flock /tmp/wc-e2e.lock -c "npm run build:dev && npm run bench".
  */
@@ -20,6 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { startFixtureServer, type FixtureServer } from '../tests/fixtures/server';
 import { closeAllBrowsers } from './cdp';
 import { EXTENSION_DIR } from './extension';
+import { buildHandlerTimingVariant, HANDLER_TIMING_DIR, startIsolatingProxy, type IsolatingProxy } from './handler-timing';
+import { RRWEB_VERSION } from './rrweb';
+import { buildRelease, contentScriptSize } from './size';
 import { buildRows, describeMachine, renderTable, updateDocs, type Results } from './report';
 import { runBurst } from './scenarios/burst';
 import { runIdle } from './scenarios/idle';
@@ -49,6 +58,9 @@ function parseArgs(argv: string[]) {
     quick,
     only: only as Scenario[],
     inpageReps: reps ?? (quick ? 2 : 5),
+    rrweb: !flag('no-rrweb'),
+    timing: !flag('no-timing'),
+    build: !flag('no-build'),
     idleReps: reps ?? (quick ? 2 : 3),
     idleSeconds: Number(value('idle-seconds') ?? (quick ? 15 : 60)),
     pauseReps: reps ?? (quick ? 2 : 5),
@@ -92,6 +104,7 @@ async function main(): Promise<number> {
       pauseReps: args.pauseReps,
       burstEvents: args.burstEvents,
       session: args.quick ? [FORM.name] : INTERACTION.map((w) => w.name),
+      arms: ['with', 'without', ...(args.rrweb ? [`rrweb ${RRWEB_VERSION}`] : []), ...(args.timing ? ['handler timing'] : [])],
     },
     errors: {},
   };
@@ -100,10 +113,29 @@ async function main(): Promise<number> {
 
   let apps: FixtureServer | undefined;
   let wire: Wire | undefined;
+  let isolated: IsolatingProxy | undefined;
   const started = Date.now();
+  if (args.build) {
+    // Both from the sources as they are now, like the development build the user just made.
+    try {
+      buildRelease();
+    } catch (err) {
+      console.error('bench: the release build failed; the size is read from what exists', err);
+    }
+    if (args.timing && args.only.includes('inpage')) {
+      log('  building the handler-timing variant…');
+      buildHandlerTimingVariant();
+    }
+  }
+  results.size = contentScriptSize();
+  if (args.timing && args.only.includes('inpage') && !existsSync(`${HANDLER_TIMING_DIR}/manifest.json`)) {
+    console.error(`bench: no handler-timing build at ${HANDLER_TIMING_DIR}; run without --no-build, or with --no-timing`);
+    return 2;
+  }
   try {
     wire = await startWire();
     apps = await startFixtureServer();
+    if (args.timing) isolated = await startIsolatingProxy(apps.url);
     const baseUrl = apps.url;
     const collectorUrl = wire.collectorUrl;
     const step = async (name: Scenario, fn: () => Promise<void>) => {
@@ -121,7 +153,13 @@ async function main(): Promise<number> {
       }
     };
     await step('inpage', async () => {
-      results.inpage = await runInpage({ reps: args.inpageReps, baseUrl, log });
+      results.inpage = await runInpage({
+        reps: args.inpageReps,
+        baseUrl,
+        ...(isolated ? { isolatedBaseUrl: isolated.url } : {}),
+        noRrweb: !args.rrweb,
+        log,
+      });
     });
     await step('session', async () => {
       results.session = await runSession({ workloads: args.quick ? [FORM] : INTERACTION, baseUrl, wire: wire!, log });
@@ -140,6 +178,7 @@ async function main(): Promise<number> {
     });
   } finally {
     await closeAllBrowsers();
+    await isolated?.close();
     await apps?.close();
     await wire?.close();
   }

@@ -9,12 +9,17 @@
  * extension when the script on top of the stack is a chrome-extension:// script), and the extension's
  * service worker starting and stopping (browser target events; nothing attaches to the worker, so it
  * is free to stop as it would for a person).
+ *
+ * Where the CPU goes: per process kind (browser, renderer, extension, browser-ui, gpu-process, utility:…)
+ * and per thread name, in both arms, and the same from the moment the extension's worker stopped to the
+ * end of the window (the steady state: what an idle browser pays for the extension once the tail of the
+ * last activity — the worker's 30 s idle timeout, V8's after-activity garbage collections — is over).
  */
 import { delay, type Browser, type Session } from '../cdp';
 import { launchArm, type Arm, type ArmBrowser } from '../extension';
 import { BRISK, Input } from '../input';
 import { summarize, type Summary } from '../stats';
-import { TreeCpuSampler } from '../proc';
+import { TreeCpuSampler, type CpuUse } from '../proc';
 
 const TABS = ['/menubar/', '/form/', '/spa/'] as const;
 /** After the last interaction and before the window: content batches flushed, pointer segments closed. */
@@ -42,6 +47,10 @@ export interface IdleArmRun {
   /** The same CPU time per Chromium process kind (browser, renderer, extension, utility:…) and per process. */
   cpuMsByKind: Record<string, number>;
   cpuMsByProcess: Record<string, number>;
+  /** Per process kind and thread name ("renderer · chromium" is a renderer's main thread). */
+  cpuMsByThread: Record<string, number>;
+  /** From the moment the extension's worker stopped (in the with arm) to the end of the window. */
+  afterWorkerStop?: { fromS: number; cpuMs: number; byKind: Record<string, number> };
   timers: TimerCounts;
   worker?: {
     runningAtStart: boolean;
@@ -64,6 +73,8 @@ export interface IdleRep {
   without: IdleArmRun;
   ratio: number;
   ratioHalves: [number, number];
+  /** With ÷ without over the part of the window after the extension's worker stopped. */
+  ratioAfterWorkerStop?: number;
 }
 
 export interface IdleResult {
@@ -85,6 +96,12 @@ export interface IdleResult {
   extensionTimerFires: Summary;
   workerStarts: Summary;
   eventsStored: Summary;
+  /** With ÷ without from the worker's stop to the end of the window (the steady state). */
+  ratioAfterWorkerStop: Summary;
+  /** CPU ms per minute of window, per process kind, each arm. */
+  byKindPerMin: { with: Record<string, Summary>; without: Record<string, Summary> };
+  /** With − without, ms per minute, per process kind and thread name (only those that differ by ≥ 1 ms/min). */
+  threadDiffPerMin: Record<string, Summary>;
 }
 
 interface Prepared {
@@ -112,12 +129,14 @@ async function prepare(arm: Arm, baseUrl: string): Promise<Prepared> {
     }
     if (ab.ext) {
       // Steady idle: what was captured is uploaded first (that upload is the one piece of work idle
-      // tabs still owe), then the options page, a renderer of its own, is closed.
+      // tabs still owe).
       await delay(1_000);
       await ab.ext.storedSettled();
       storedBefore = (await ab.ext.uploadAll()).outbox.nextSeq - 1;
-      await ab.ext.closePage();
     }
+    // Then the second window goes: the options page (a renderer of its own), or in the arm without the
+    // extension the blank page that stands in for it, so that both browsers idle with the same windows.
+    await ab.closeSecondWindow();
     return { ab, sessions, storedBefore };
   } catch (err) {
     await ab.browser.close();
@@ -162,7 +181,7 @@ interface WorkerWatch {
 }
 
 /** Watch the extension's service worker through browser target events (without attaching to it). */
-async function watchWorker(browser: Browser): Promise<WorkerWatch> {
+async function watchWorker(browser: Browser, onStop: () => void): Promise<WorkerWatch> {
   const isWorker = (t: { type?: unknown; url?: unknown }) => t.type === 'service_worker' && String(t.url).startsWith('chrome-extension://');
   const ids = new Set((await browser.targets()).filter(isWorker).map((t) => t.targetId));
   const w: WorkerWatch = { running: ids.size > 0, starts: 0, stops: 0, stoppedAt: [], off: () => undefined };
@@ -176,6 +195,7 @@ async function watchWorker(browser: Browser): Promise<WorkerWatch> {
     if (!ids.delete(String(p.targetId))) return;
     w.stops++;
     w.stoppedAt.push(Date.now());
+    onStop();
   });
   w.off = () => {
     offCreated();
@@ -188,10 +208,17 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
   const timers = prepared.map<TimerCounts>(() => ({ extension: { installs: 0, fires: 0, stacks: [] }, page: { installs: 0, fires: 0 } }));
   const stops: (() => Promise<void>)[] = [];
   for (const [i, p] of prepared.entries()) for (const s of p.sessions) stops.push(await countTimers(s, timers[i]!));
-  const watches = await Promise.all(prepared.map((p) => (p.ab.ext ? watchWorker(p.ab.browser) : Promise.resolve(undefined))));
+  let samplers: TreeCpuSampler[] = [];
+  let t0 = Date.now();
+  /** Both arms' CPU when the worker first stopped. */
+  let atStop: { t: number; cpu: CpuUse[] } | undefined;
+  const onStop = () => {
+    if (!atStop && samplers.length) atStop = { t: Date.now(), cpu: samplers.map((s) => s.read()) };
+  };
+  const watches = await Promise.all(prepared.map((p) => (p.ab.ext ? watchWorker(p.ab.browser, onStop) : Promise.resolve(undefined))));
   const runningAtStart = watches.map((w) => w?.running ?? false);
-  const samplers = prepared.map((p) => new TreeCpuSampler(p.ab.browser.pid).start());
-  const t0 = Date.now();
+  samplers = prepared.map((p) => new TreeCpuSampler(p.ab.browser.pid).start());
+  t0 = Date.now();
   await delay(windowMs / 2);
   const half = samplers.map((s) => s.read().totalMs);
   await delay(Math.max(0, t0 + windowMs - Date.now()));
@@ -207,8 +234,17 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
       cpuMsHalves: [half[i]!, c.totalMs - half[i]!],
       cpuMsByKind: c.byKind,
       cpuMsByProcess: c.byProcess,
+      cpuMsByThread: c.byThread,
       timers: timers[i]!,
     };
+    const stop = atStop?.cpu[i];
+    if (atStop && stop) {
+      run.afterWorkerStop = {
+        fromS: Math.round((atStop.t - t0) / 100) / 10,
+        cpuMs: c.totalMs - stop.totalMs,
+        byKind: Object.fromEntries(Object.entries(c.byKind).map(([k, v]) => [k, Math.round((v - (stop.byKind[k] ?? 0)) * 10) / 10])),
+      };
+    }
     const w = watches[i];
     if (p.ab.ext && w) {
       // After the window: this opens the options page, which wakes the worker; nothing is measured now.
@@ -256,12 +292,17 @@ export async function runIdle(opts: { reps: number; windowS: number; baseUrl: st
         without: wo,
         ratio: w.cpuMs / wo.cpuMs,
         ratioHalves: [w.cpuMsHalves[0] / wo.cpuMsHalves[0], w.cpuMsHalves[1] / wo.cpuMsHalves[1]],
+        ...(w.afterWorkerStop && wo.afterWorkerStop ? { ratioAfterWorkerStop: w.afterWorkerStop.cpuMs / wo.afterWorkerStop.cpuMs } : {}),
       });
       opts.log(
         `  idle rep ${rep + 1}/${opts.reps} (${opts.windowS} s): CPU with ${w.cpuMs.toFixed(0)} ms, without ${wo.cpuMs.toFixed(0)} ms; ` +
           `extension timers ${w.timers.extension.installs} set/${w.timers.extension.fires} fired; worker starts ${w.worker?.starts ?? '?'}, stops ${w.worker?.stops ?? '?'}; ` +
           `events stored ${w.worker?.eventsStored ?? '?'} ${JSON.stringify(w.worker?.eventsStoredTypes ?? [])}\n` +
           `    halves: with ${w.cpuMsHalves.map((x) => x.toFixed(0)).join(' + ')} ms, without ${wo.cpuMsHalves.map((x) => x.toFixed(0)).join(' + ')} ms\n` +
+          (w.afterWorkerStop && wo.afterWorkerStop
+            ? `    after the worker stopped (${w.afterWorkerStop.fromS} s in): with ${w.afterWorkerStop.cpuMs.toFixed(0)} ms, without ${wo.afterWorkerStop.cpuMs.toFixed(0)} ms\n`
+            : '') +
+          `    CPU ms by process kind, with: ${JSON.stringify(w.cpuMsByKind)}\n    without: ${JSON.stringify(wo.cpuMsByKind)}\n` +
           `    CPU ms by process, with: ${JSON.stringify(w.cpuMsByProcess)}\n    without: ${JSON.stringify(wo.cpuMsByProcess)}`,
       );
     } finally {
@@ -282,5 +323,18 @@ export async function runIdle(opts: { reps: number; windowS: number; baseUrl: st
     extensionTimerFires: summarize(reps.map((r) => r.with.timers.extension.fires)),
     workerStarts: summarize(reps.map((r) => r.with.worker?.starts ?? Number.NaN)),
     eventsStored: summarize(reps.map((r) => r.with.worker?.eventsStored ?? Number.NaN)),
+    ratioAfterWorkerStop: summarize(reps.map((r) => r.ratioAfterWorkerStop ?? Number.NaN)),
+    byKindPerMin: { with: perKind(reps.map((r) => r.with.cpuMsByKind)), without: perKind(reps.map((r) => r.without.cpuMsByKind)) },
+    threadDiffPerMin: threadDiff(reps),
   };
+
+  function perKind(runs: Record<string, number>[]): Record<string, Summary> {
+    const kinds = [...new Set(runs.flatMap((r) => Object.keys(r)))].sort();
+    return Object.fromEntries(kinds.map((k) => [k, summarize(runs.map((r) => perMin(r[k] ?? 0)))]));
+  }
+  function threadDiff(rs: IdleRep[]): Record<string, Summary> {
+    const names = [...new Set(rs.flatMap((r) => [...Object.keys(r.with.cpuMsByThread), ...Object.keys(r.without.cpuMsByThread)]))];
+    const diffs = names.map((n) => [n, summarize(rs.map((r) => perMin((r.with.cpuMsByThread[n] ?? 0) - (r.without.cpuMsByThread[n] ?? 0))))] as const);
+    return Object.fromEntries(diffs.filter(([, s]) => Math.abs(s.median) >= 1).sort((a, b) => b[1].median - a[1].median));
+  }
 }

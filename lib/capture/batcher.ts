@@ -16,6 +16,7 @@ import {
   CONTENT_SEND_RETRY_BASE_MS,
 } from '../constants';
 import type { EventBody } from '../schema/event';
+import { timedDeferred } from './handler-timing';
 
 /**
  * Longest wait for the background's answer before the send counts as failed and is retried (ids make
@@ -72,7 +73,7 @@ export class Batcher {
     }
     this.buffer.push(event);
     if (this.buffer.length >= CONTENT_FLUSH_MAX_EVENTS) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), CONTENT_FLUSH_DELAY_MS);
+    else this.timer ??= setTimeout(timedDeferred(() => this.flush(), 'flush'), CONTENT_FLUSH_DELAY_MS);
   }
 
   /**

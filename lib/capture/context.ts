@@ -6,6 +6,7 @@ import type { ContentConfig } from '../state/capture-state';
 import type { EventBody, Target } from '../schema/event';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
+import { timedListener } from './handler-timing';
 import { CONTAINED_EVENTS, listenInShadowRoots } from './shadow-roots';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -75,14 +76,14 @@ export function listen(
   opts: { passive?: boolean } = {},
 ): Teardown {
   const options = { capture: true, passive: opts.passive ?? true };
-  const safe = (e: Event) => {
+  const safe = timedListener((e: Event) => {
     // A capture bug must never break the page.
     try {
       if (e.isTrusted) handler(e);
     } catch (err) {
       console.debug('[workflow-capture]', err);
     }
-  };
+  });
   for (const type of types) target.addEventListener(type, safe, options);
   // change, submit, toggle, scroll… inside shadow roots never reach the document: listen on the roots too.
   const contained = (target as Node).nodeType === 9 ? types.filter((t) => CONTAINED_EVENTS.has(t)) : [];

@@ -12,6 +12,7 @@ import type { ContentConfig } from '../state/capture-state';
 import type { Signal } from '../schema/policy';
 import type { Batcher } from './batcher';
 import { listen, type CaptureContext, type Inspected, type Observer, type Teardown } from './context';
+import { timedDeferred } from './handler-timing';
 import { newEventId } from './ids';
 import { initClickObserver } from './observers/clicks';
 import { initClipboardObserver } from './observers/clipboard';
@@ -162,10 +163,10 @@ export function startSession(win: Window, config: ContentConfig, batcher: Batche
       else batcher.push(event);
     },
     later(fn, ms) {
-      const t = setTimeout(() => {
+      const t = setTimeout(timedDeferred(() => {
         timers.delete(t);
         fn();
-      }, ms);
+      }), ms);
       timers.add(t);
       return () => {
         clearTimeout(t);

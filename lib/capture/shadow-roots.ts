@@ -8,6 +8,8 @@
  * discovery listeners exist only while some observer listens for a contained event.
  */
 
+import { timedListener } from './handler-timing';
+
 /** Event types that do not cross a shadow boundary (composed: false) and that observers listen to. */
 export const CONTAINED_EVENTS: ReadonlySet<string> = new Set([
   'change',
@@ -46,7 +48,7 @@ class RootTracker {
     for (const type of DISCOVERY_EVENTS) doc.addEventListener(type, this.discover, DISCOVERY_OPTIONS);
   }
 
-  private readonly discover = (e: Event) => {
+  private readonly discover = timedListener((e: Event) => {
     try {
       for (const node of e.composedPath()) {
         if (!isShadowRoot(node) || this.roots.has(node)) continue;
@@ -56,7 +58,7 @@ class RootTracker {
     } catch {
       // a capture helper must never break the page
     }
-  };
+  });
 
   add(reg: Registration): void {
     this.regs.add(reg);
