@@ -1,13 +1,34 @@
 import { readFileSync } from 'node:fs';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 // The public half of the development signing key: it fixes the Chrome extension id (see README) so that
 // policies can name it. Organisations that pack their own build replace it with their own key's.
 const MANIFEST_KEY = readFileSync(new URL('./keys/dev-key.pub.txt', import.meta.url), 'utf8').trim();
 
+/**
+ * `wxt/browser` is Mozilla's webextension-polyfill in the background and the extension pages (what the
+ * `@wxt-dev/webextension-polyfill` module does), but not in the content script: it runs in every frame of
+ * every tab, where the polyfill cost 10 kB and its wrappers, and it only uses promise-returning calls
+ * that Chrome's MV3 `chrome.*` and Firefox's `browser.*` both have natively (runtime.sendMessage and
+ * onMessage without sendResponse, storage). Without the alias `wxt/browser` is the native API.
+ */
+const webextensionPolyfill = (): Plugin => ({
+  name: 'workflow-capture:webextension-polyfill',
+  config: () => ({ resolve: { alias: { 'wxt/browser': '@wxt-dev/webextension-polyfill/browser' } } }),
+});
+
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
+  hooks: {
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (entrypoints.every((e) => e.type === 'content-script')) return;
+      config.plugins = [...(config.plugins ?? []), webextensionPolyfill()];
+    },
+    'vite:devServer:extendConfig': (config) => {
+      config.plugins = [...(config.plugins ?? []), webextensionPolyfill()];
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Workflow Capture',
     description:
