@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 // The public half of the development signing key: it fixes the Chrome extension id (see README) so that
@@ -11,11 +12,41 @@ const MANIFEST_KEY = readFileSync(new URL('./keys/dev-key.pub.txt', import.meta.
 // the tests and the other benchmark arms load. Without it the timing code is not in the bundle at all.
 const HANDLER_TIMING = process.env.WC_HANDLER_TIMING === '1';
 
+/**
+ * `wxt/browser` is Mozilla's webextension-polyfill in the background and the extension pages (what the
+ * `@wxt-dev/webextension-polyfill` module does), but not in the content script: it runs in every frame of
+ * every tab, where the polyfill cost 10 kB and its wrappers, and it only uses promise-returning calls
+ * that Chrome's MV3 `chrome.*` and Firefox's `browser.*` both have natively (runtime.sendMessage and
+ * onMessage without sendResponse, storage). Without the alias `wxt/browser` is the native API.
+ */
+const webextensionPolyfill = (): Plugin => ({
+  name: 'workflow-capture:webextension-polyfill',
+  config: () => ({ resolve: { alias: { 'wxt/browser': '@wxt-dev/webextension-polyfill/browser' } } }),
+});
+
+/**
+ * The content script's source is held in every frame's renderer as a string: one byte a character when
+ * it is all ASCII, two when a single character is not (the word lists hold Cyrillic, Arabic, CJK…).
+ * Escaping those few hundred characters costs about 2 kB of file and halves that string.
+ */
+const asciiOutput = (): Plugin => ({
+  name: 'workflow-capture:ascii-output',
+  config: () => ({ build: { rollupOptions: { output: { charset: 'ascii' } } } }),
+});
+
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
   imports: false,
   ...(HANDLER_TIMING ? { outDirTemplate: '{{browser}}-mv{{manifestVersion}}{{modeSuffix}}-handler-timing' } : {}),
   vite: () => ({ define: { __WC_HANDLER_TIMING__: JSON.stringify(HANDLER_TIMING) } }),
+  hooks: {
+    'vite:build:extendConfig': (entrypoints, config) => {
+      const contentScripts = entrypoints.every((e) => e.type === 'content-script');
+      config.plugins = [...(config.plugins ?? []), contentScripts ? asciiOutput() : webextensionPolyfill()];
+    },
+    'vite:devServer:extendConfig': (config) => {
+      config.plugins = [...(config.plugins ?? []), webextensionPolyfill()];
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Workflow Capture',
     description:

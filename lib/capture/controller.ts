@@ -15,8 +15,9 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { siteVerdict } from '../privacy/sites';
 import {
   CONTENT_CONFIG_KEY,
-  ContentConfig,
+  isContentConfig,
   PROVISIONAL_CONTENT_CONFIG,
+  type ContentConfig,
   recordsLikeProvisional,
   sessionShape,
 } from '../state/content-config';
@@ -78,8 +79,7 @@ export function runCapture(wxt: ContentScriptContext): void {
 
   const apply = (raw: unknown) => {
     if (!wxt.isValid) return;
-    const parsed = ContentConfig.safeParse(raw);
-    if (!parsed.success) {
+    if (!isContentConfig(raw)) {
       // Nothing published yet (the first seconds after an install): capture, but keep it in the page.
       if (raw === undefined && !shared.config && !session) {
         batcher.hold();
@@ -87,7 +87,7 @@ export function runCapture(wxt: ContentScriptContext): void {
       } else if (!batcher.holding) stopSession();
       return;
     }
-    const config = parsed.data;
+    const config = raw;
     shared.config = config;
     const verdict = siteVerdict(config, win.location.href);
     const active = config.mode === 'recording' && verdict === 'capture';

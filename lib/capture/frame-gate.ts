@@ -12,7 +12,8 @@ import { browser, type Browser } from 'wxt/browser';
 import { CONTENT_SEND_RETRIES, CONTENT_SEND_RETRY_BASE_MS } from '../constants';
 import { needsInheritedLevel, parentOriginOf, sayHelloToParent, startFrameLevelResponder } from '../privacy/frame-level';
 import { setInheritedLevel, type PrivacyLevel } from '../privacy/markers';
-import { FrameLevelVerdict, type FrameLevelMessage } from '../schema/frame-level';
+import type { FrameLevelMessage, FrameLevelVerdict } from '../schema/frame-level';
+import { isFrameLevelVerdict } from '../schema/frame-level-guard';
 import { newEventId } from './ids';
 import type { Session } from './session';
 
@@ -31,8 +32,7 @@ export const browserFrameGateDeps = (isAlive: () => boolean): FrameGateDeps => (
     const onMessage = (message: unknown, sender: Browser.runtime.MessageSender) => {
       // Only the background reaches a content script with runtime messages; check it is ours anyway.
       if (sender.id !== browser.runtime.id || sender.tab) return undefined;
-      const parsed = FrameLevelVerdict.safeParse(message);
-      if (parsed.success) listener(parsed.data);
+      if (isFrameLevelVerdict(message)) listener(message);
       return undefined;
     };
     browser.runtime.onMessage.addListener(onMessage);

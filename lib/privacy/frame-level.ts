@@ -21,7 +21,7 @@
  *
  * This file holds the DOM side (no extension APIs); lib/capture/frame-gate.ts wires it to messaging.
  */
-import { FRAME_HELLO_TYPE, FRAME_PING_TYPE, FrameHello, FramePing } from '../schema/frame-level';
+import { FRAME_HELLO_TYPE, FRAME_PING_TYPE, isFrameHello, isFramePing } from '../schema/frame-level-guard';
 import { inheritedLevel, privacyLevel, PRIVACY_LEVELS, type PrivacyLevel } from './markers';
 import { shadowRootOf } from './shadow';
 
@@ -175,14 +175,13 @@ export function startFrameLevelResponder(
   report: (nonce: string, level: PrivacyLevel) => void,
 ): Off {
   const off = onWindowMessage(win, (e) => {
-    // Pages post messages all the time: anything that is not our hello is dismissed before zod runs.
-    if ((e.data as { type?: unknown } | null)?.type !== FRAME_HELLO_TYPE) return;
-    const hello = FrameHello.safeParse(e.data);
-    if (!hello.success || !isChildWindow(win, e.source)) return;
+    // Pages post messages all the time, and any page can forge a hello: the whole message is checked.
+    const hello: unknown = e.data;
+    if (!isFrameHello(hello) || !isChildWindow(win, e.source)) return;
     const el = frameElementFor(win.document, e.source);
     // Not one of our frames (a grandchild, a window we never embedded): its own parent answers it.
     if (!el) return;
-    report(hello.data.nonce, levelForFrameElement(el, extra));
+    report(hello.nonce, levelForFrameElement(el, extra));
   });
   try {
     for (const child of childWindows(win)) child.postMessage({ type: FRAME_PING_TYPE }, '*');
@@ -207,7 +206,7 @@ export function sayHelloToParent(win: Window, nonce: string, registered: () => P
     }
   };
   const off = onWindowMessage(win, (e) => {
-    if (e.source === win.parent && (e.data as { type?: unknown } | null)?.type === FRAME_PING_TYPE && FramePing.safeParse(e.data).success) void hello();
+    if (e.source === win.parent && isFramePing(e.data)) void hello();
   });
   void hello();
   return () => {

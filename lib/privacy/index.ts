@@ -34,7 +34,8 @@
  *    text left out gets no aria selector (it is not Chrome's name).
  * 5. Everything else is redacted by what it looks like, whatever the field is called: typed text, values,
  *    accessible names, titles and URLs lose emails (o'brien@… too), phone numbers (with a "+" from
- *    anywhere; national formats of 32 countries checked with libphonenumber-js), card numbers (Luhn),
+ *    anywhere; without one, any grouped number with a trunk or international prefix "0…" or in the North
+ *    American plan: ./phone), card numbers (Luhn),
  *    SSNs, IBANs, UK NI numbers, sort codes and account numbers near bank words, JWTs, known key formats
  *    and random-looking tokens from 10 characters, UUIDs and runs of 9+ digits, and secrets named by the
  *    words around them (./secret-text: `NAME_PASSWORD=…`, `"password": "…"`, `scheme://user:pass@`,

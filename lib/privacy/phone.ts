@@ -1,33 +1,31 @@
 /**
  * Phone numbers written the national way, without a "+" ("030/12345678", "01.23.45.67.89",
- * "0171 / 123 4567"), confirmed with libphonenumber-js rather than grown by hand. Its metadata is cut
- * down to the countries in lib/privacy/phone-metadata.json (scripts/phone-metadata.mjs) to keep the
- * content script small; numbers with a "+" are phones for every country without asking it.
+ * "0171 / 123 4567", "415.555.2671"), recognised by the numbering plans' prefixes rather than validated
+ * against per-country metadata: the content script runs in every frame, and a validator would have to
+ * carry the numbering plans of every country to be right everywhere. This fails closed instead: a span
+ * that could be a national number is one. Numbers with a "+" are phones for every country without
+ * asking here (lib/privacy/redact.ts).
  *
  * Almost any 7–12 digit run is a valid number somewhere, so this is only asked about a span that is
- * already grouped like a phone and starts with a trunk or international prefix ("0…", "00…"), or is a
- * ten-digit North American number; a span with no digits never gets here (cost stays bounded).
+ * already grouped like a phone (two or more digit groups) that the shape rules in redact.ts did not
+ * settle; a span with no digits never gets here (cost stays bounded). It answers yes for:
+ * - a trunk or international prefix: the digits start with "0" ("0…" in most of Europe, the UK,
+ *   Australia, New Zealand, India, Japan, Korea, China, Brazil, South Africa; Italian landlines;
+ *   "00…", "010…", "011…" before a country code), 7–15 digits, 17 with "00" (E.164 allows 15 after it);
+ * - the North American plan: ten digits NXX NXX XXXX (area code and exchange never start with 0 or 1),
+ *   optionally after the country code 1.
+ * Everything libphonenumber-js (the validator this replaced) accepted for the 32 countries it carried is
+ * accepted here too; what it rejected with such a prefix (a number too short or unassigned there) is
+ * masked now.
  */
-import { isValidPhoneNumber, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
-import metadataJson from './phone-metadata.json';
 
-const metadata = metadataJson as unknown as MetadataJson;
-const COUNTRIES = Object.keys(metadataJson.countries) as CountryCode[];
+/** North American Numbering Plan: [1] NXX NXX XXXX. */
+const NANP = /^1?[2-9]\d\d[2-9]\d{6}$/;
 
-/** Whether `span` (digits with separators, no "+") is a valid national phone number in a kept country. */
+/** Whether `span` (digits with separators, no "+") could be a phone number written the national way. */
 export function isNationalPhone(span: string): boolean {
   const digits = span.replace(/\D/g, '');
-  if (digits.length < 7 || digits.length > 15) return false;
-  const trunk = digits.startsWith('0');
-  const nanp = digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
-  if (!trunk && !nanp) return false;
-  const text = span.replace(/[^\d()\s.-]/g, ' ');
-  for (const country of trunk ? COUNTRIES : (['US', 'CA'] as CountryCode[])) {
-    try {
-      if (isValidPhoneNumber(text, country, metadata)) return true;
-    } catch {
-      // An unparsable span for one country is simply not a number there.
-    }
-  }
-  return false;
+  const max = digits.startsWith('00') ? 17 : 15;
+  if (digits.length < 7 || digits.length > max) return false;
+  return digits.startsWith('0') || NANP.test(digits);
 }

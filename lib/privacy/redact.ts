@@ -344,7 +344,7 @@ function classifyNumeric(span: string): string {
   }
   if (plus && n <= 15) return PLACEHOLDER.phone;
   if (phoneShaped(span, groups)) return PLACEHOLDER.phone;
-  // National formats the shape rules do not know ("030/12345678", "01.23.45.67.89"): libphonenumber.
+  // National formats the shape rules do not know ("030/12345678", "01.23.45.67.89"): by prefix (phone.ts).
   if (!plus && groups.length >= 2 && isNationalPhone(span)) return PLACEHOLDER.phone;
   // Dotted versions and IP addresses ("131.0.6778.85", "192.168.100.200") stay readable.
   const seps = separatorsOf(span);

@@ -1,20 +1,25 @@
 /**
  * Messages of the frame-level handshake (lib/privacy/frame-level.ts, lib/capture/frame-gate.ts,
  * lib/background/frame-privacy.ts): how the markers a parent frame puts on an `<iframe>` reach a
- * cross-origin child, which cannot see that element. zod/mini, like the content configuration: the
- * content script of every frame of every page carries these, so not the full zod.
+ * cross-origin child, which cannot see that element.
  *
  *   child  → background  FrameLevelRequest  "tell me the level of my <iframe>; I say hello with this nonce"
  *   child  → parent      FrameHello         window.parent.postMessage (the nonce, nothing else)
  *   parent → child       FramePing          "say hello again" (the parent's session just started)
  *   parent → background  FrameLevelReport   the level of the <iframe> whose contentWindow said hello
  *   background → child   FrameLevelVerdict  tabs.sendMessage to the requesting frame only
+ *
+ * These schemas are the source of the types and the background's check. Content scripts run in every
+ * frame of every page and carry no zod: what they receive is checked by ./frame-level-guard.ts, pinned
+ * to these schemas by a test.
  */
-import * as z from 'zod/mini';
+import { z } from 'zod';
 import { PRIVACY_LEVELS } from '../privacy/markers';
+import { FRAME_HELLO_TYPE, FRAME_NONCE, FRAME_PING_TYPE } from './frame-level-guard';
 
-/** 128 random bits as hex (newEventId): unguessable, so only a frame that saw the hello can name it. */
-export const FrameNonce = z.string().check(z.regex(/^[0-9a-f]{32}$/));
+export { FRAME_HELLO_TYPE, FRAME_PING_TYPE } from './frame-level-guard';
+
+export const FrameNonce = z.string().regex(FRAME_NONCE);
 export const FrameLevel = z.enum(PRIVACY_LEVELS);
 
 export const FrameLevelRequest = z.object({
@@ -24,7 +29,7 @@ export const FrameLevelRequest = z.object({
    * The parent frame's origin as the child sees it (`location.ancestorOrigins[0]`, Chrome), when known:
    * the background then takes a report only from a frame of that origin.
    */
-  parentOrigin: z.optional(z.string().check(z.maxLength(300))),
+  parentOrigin: z.string().max(300).optional(),
 });
 
 export const FrameLevelReport = z.object({
@@ -42,9 +47,6 @@ export const FrameLevelVerdict = z.object({
   level: FrameLevel,
 });
 
-/** Window messages between a child frame and its parent; the type is namespaced against page messages. */
-export const FRAME_HELLO_TYPE = 'workflow-capture:frame-hello';
-export const FRAME_PING_TYPE = 'workflow-capture:frame-ping';
 export const FrameHello = z.object({ type: z.literal(FRAME_HELLO_TYPE), nonce: FrameNonce });
 export const FramePing = z.object({ type: z.literal(FRAME_PING_TYPE) });
 
@@ -53,3 +55,4 @@ export type FrameLevelReport = z.infer<typeof FrameLevelReport>;
 export type FrameLevelMessage = z.infer<typeof FrameLevelMessage>;
 export type FrameLevelVerdict = z.infer<typeof FrameLevelVerdict>;
 export type FrameHello = z.infer<typeof FrameHello>;
+export type FramePing = z.infer<typeof FramePing>;

@@ -30,5 +30,5 @@ export const PageMessage = z.discriminatedUnion('kind', [
 export type ContentMessage = z.infer<typeof ContentMessage>;
 export type PageMessage = z.infer<typeof PageMessage>;
 
-// The frame-level handshake (content tier too): zod/mini, because content scripts carry it.
+// The frame-level handshake (content tier too).
 export { FrameLevelMessage, FrameLevelReport, FrameLevelRequest, FrameLevelVerdict } from './frame-level';

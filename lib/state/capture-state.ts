@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import type { Policy, Signal } from '../schema/policy';
 import { isSignalOn, SIGNALS } from '../schema/policy';
+import type { CaptureMode } from '../schema/capture-mode';
 import type { ContentConfig } from './content-config';
 
+export type { CaptureMode } from '../schema/capture-mode';
 export { CONTENT_CONFIG_KEY, type ContentConfig } from './content-config';
 
 export const UserState = z.object({
@@ -19,8 +21,6 @@ export const UserState = z.object({
 export type UserState = z.infer<typeof UserState>;
 
 export const USER_STATE_DEFAULTS: UserState = { optedOut: false, pausedUntil: null, excludeSites: [] };
-
-export type CaptureMode = 'recording' | 'paused' | 'opted-out' | 'not-configured' | 'disabled';
 
 export function captureMode(policy: Policy, user: UserState, now: number): CaptureMode {
   if (!policy.enabled) return 'disabled';

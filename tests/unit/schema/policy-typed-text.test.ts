@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { POLICY_DEFAULTS, resolvePolicy } from '../../../lib/schema/policy';
 import { contentConfig, USER_STATE_DEFAULTS } from '../../../lib/state/capture-state';
-import { ContentConfig } from '../../../lib/state/content-config';
+import { ContentConfig } from '../../../lib/schema/content-config';
 
 describe('lib/schema/policy (typedText, safeUrlParams)', () => {
   it('defaults to values and no extra safe parameters', () => {
