@@ -16,7 +16,7 @@
  * last activity — the worker's 30 s idle timeout, V8's after-activity garbage collections — is over).
  */
 import { delay, type Browser, type Session } from '../cdp';
-import { launchArm, type Arm, type ArmBrowser } from '../extension';
+import { armOrder, launchArm, type Arm, type ArmBrowser } from '../extension';
 import { BRISK, Input } from '../input';
 import { summarize, type Summary } from '../stats';
 import { TreeCpuSampler, type CpuUse } from '../proc';
@@ -111,35 +111,41 @@ interface Prepared {
   storedBefore: number;
 }
 
-async function prepare(arm: Arm, baseUrl: string): Promise<Prepared> {
-  const ab = await launchArm(arm);
+/**
+ * Both arms, used alike and at the same moments, so that what follows use in Chromium (V8's garbage
+ * collections some seconds after activity, the WebUI renderer's work after a window was used) falls at
+ * the same time in both: the browsers start one after the other (start-up is busy), each tab is opened
+ * and used in one arm right after the other, the extension uploads what it captured (the one piece of
+ * work idle tabs still owe), and the second windows (the options page, a renderer of its own, and the
+ * blank page standing in for it) close together.
+ */
+async function prepare(arms: readonly Arm[], baseUrl: string): Promise<Prepared[]> {
+  const prepared: Prepared[] = [];
   try {
-    const sessions: Session[] = [];
-    let storedBefore = 0;
+    for (const arm of arms) prepared.push({ ab: await launchArm(arm), sessions: [], storedBefore: 0 });
     for (const path of TABS) {
-      const page = await ab.browser.newPage(baseUrl + path);
-      sessions.push(page.session);
-      await delay(400);
-      // A little use, as a person leaves tabs behind: clicks, a few keys, pointer movement.
-      const i = new Input(page.session, BRISK);
-      await i.moveTo({ x: 300, y: 200 });
-      await i.clickAt({ x: 640, y: 120 });
-      await i.press('Tab', 'Tab');
-      await i.moveTo({ x: 500, y: 400 });
+      for (const p of prepared) {
+        const page = await p.ab.browser.newPage(baseUrl + path);
+        p.sessions.push(page.session);
+        await delay(400);
+        // A little use, as a person leaves tabs behind: clicks, a few keys, pointer movement.
+        const i = new Input(page.session, BRISK);
+        await i.moveTo({ x: 300, y: 200 });
+        await i.clickAt({ x: 640, y: 120 });
+        await i.press('Tab', 'Tab');
+        await i.moveTo({ x: 500, y: 400 });
+      }
     }
-    if (ab.ext) {
-      // Steady idle: what was captured is uploaded first (that upload is the one piece of work idle
-      // tabs still owe).
-      await delay(1_000);
-      await ab.ext.storedSettled();
-      storedBefore = (await ab.ext.uploadAll()).outbox.nextSeq - 1;
+    await delay(1_000);
+    for (const p of prepared) {
+      if (!p.ab.ext) continue;
+      await p.ab.ext.storedSettled();
+      p.storedBefore = (await p.ab.ext.uploadAll()).outbox.nextSeq - 1;
     }
-    // Then the second window goes: the options page (a renderer of its own), or in the arm without the
-    // extension the blank page that stands in for it, so that both browsers idle with the same windows.
-    await ab.closeSecondWindow();
-    return { ab, sessions, storedBefore };
+    await Promise.all(prepared.map((p) => p.ab.closeSecondWindow()));
+    return prepared;
   } catch (err) {
-    await ab.browser.close();
+    await Promise.all(prepared.map((p) => p.ab.browser.close()));
     throw err;
   }
 }
@@ -277,10 +283,9 @@ async function measure(prepared: Prepared[], windowMs: number): Promise<IdleArmR
 export async function runIdle(opts: { reps: number; windowS: number; baseUrl: string; log: (s: string) => void }): Promise<IdleResult> {
   const reps: IdleRep[] = [];
   for (let rep = 0; rep < opts.reps; rep++) {
-    const prepared: Prepared[] = [];
+    let prepared: Prepared[] = [];
     try {
-      // Launch one after the other (start-up is busy), then idle side by side.
-      for (const arm of rep % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) prepared.push(await prepare(arm, opts.baseUrl));
+      prepared = await prepare(armOrder(rep, ['with', 'without'] as const), opts.baseUrl);
       await delay(SETTLE_MS);
       const runs = await measure(prepared, opts.windowS * 1000);
       const w = runs.find((r) => r.arm === 'with')!;
