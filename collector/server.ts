@@ -153,6 +153,8 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       return;
     }
     if (method === 'OPTIONS') {
+      // The extension asks here, before its first batch, which wire forms the collector accepts.
+      if (url.pathname === '/v1/batches') for (const [name, value] of Object.entries(routes.WIRE_HEADERS)) res.setHeader(name, value);
       res.writeHead(204).end();
       return;
     }
@@ -169,6 +171,8 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
           path: url.pathname,
           status: res.writableFinished ? res.statusCode : 0,
           ...(typeof batchId === 'string' ? { batchId } : {}),
+          ...(ctx.installId !== undefined ? { installId: ctx.installId } : {}),
+          ...(ctx.encoding !== undefined ? { encoding: ctx.encoding } : {}),
           ...(action ? { fault: action.kind } : {}),
         });
       });

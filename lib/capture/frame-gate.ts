@@ -13,7 +13,7 @@ import { CONTENT_SEND_RETRIES, CONTENT_SEND_RETRY_BASE_MS } from '../constants';
 import { needsInheritedLevel, parentOriginOf, sayHelloToParent, startFrameLevelResponder } from '../privacy/frame-level';
 import { setInheritedLevel, type PrivacyLevel } from '../privacy/markers';
 import { FrameLevelVerdict, type FrameLevelMessage } from '../schema/frame-level';
-import { newEventId } from './ids';
+import { randomHex128 } from './ids';
 import type { Session } from './session';
 
 /** The extension side of the handshake, replaceable in tests. */
@@ -115,7 +115,7 @@ export function startGatedSession(
   } else {
     // Fail closed while unknown: whatever an earlier verdict said, nothing is private enough until told.
     setInheritedLevel('block');
-    const nonce = newEventId();
+    const nonce = randomHex128();
     const parentOrigin = parentOriginOf(win);
     waiting.push(
       deps.onVerdict((verdict) => {

@@ -13,7 +13,7 @@
 import * as z from 'zod/mini';
 import { PRIVACY_LEVELS } from '../privacy/markers';
 
-/** 128 random bits as hex (newEventId): unguessable, so only a frame that saw the hello can name it. */
+/** 128 random bits as hex (randomHex128 in lib/capture/ids.ts): unguessable, so only a frame that saw the hello can name it. */
 export const FrameNonce = z.string().check(z.regex(/^[0-9a-f]{32}$/));
 export const FrameLevel = z.enum(PRIVACY_LEVELS);
 

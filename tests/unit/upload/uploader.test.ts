@@ -13,6 +13,9 @@ type Reply = { status: number; body?: string; headers?: Record<string, string> }
 let outbox: Outbox;
 let replies: Reply[];
 let requests: { url: string; headers: Record<string, string>; lines: unknown[] }[];
+/** `X-Workflow-Capture-Wire` of the fake collector's answers to OPTIONS (none: it does not know the compact form). */
+let advertised: string | undefined;
+let asked: number;
 let scheduled: (number | null)[];
 let policy: Policy;
 let clock: number;
@@ -41,6 +44,10 @@ function uploader() {
     },
     network: () => net,
     fetch: async (url, init) => {
+      if (init?.method === 'OPTIONS') {
+        asked++;
+        return new Response(null, { status: 204, headers: advertised ? { 'X-Workflow-Capture-Wire': advertised } : {} });
+      }
       const reply = replies.shift() ?? { status: 200, body: '{"ok":true}' };
       const body = gunzipSync(Buffer.from(init!.body as Uint8Array)).toString();
       requests.push({ url: String(url), headers: init!.headers as Record<string, string>, lines: body.trim().split('\n').map((l) => JSON.parse(l)) });
@@ -54,6 +61,8 @@ beforeEach(async () => {
   outbox = await Outbox.open(`up-${Math.random()}`);
   replies = [];
   requests = [];
+  advertised = undefined;
+  asked = 0;
   scheduled = [];
   clock = Date.parse('2026-11-27T10:00:00Z');
   net = { online: true, metered: false };
