@@ -23,6 +23,35 @@ export type WireEncoding = (typeof WIRE_ENCODINGS)[number];
 /** Event fields whose object value an event line may replace by an index into the dictionary's targets. */
 export const DICTIONARY_TARGET_FIELDS: readonly string[] = ['target', 'source'];
 
+/**
+ * Selector chains that a dictionary target may write as a number (its index here): one-part chains
+ * built from the target's own fields, which the Recorder-order selectors (lib/describe/selectors.ts)
+ * mostly repeat. The id of 1 comes from the target's first chain that is exactly `["#<id>"]`.
+ */
+export const DERIVED_SELECTORS: ReadonlyArray<(target: JsonObject) => string | undefined> = [
+  (t) => (typeof t.name === 'string' && typeof t.role === 'string' ? `aria/${t.name}[role="${t.role}"]` : undefined),
+  (t) => {
+    const id = cssIdOf(t);
+    return id === undefined ? undefined : `xpath///*[@id="${id}"]`;
+  },
+  (t) => (typeof t.name === 'string' ? `text/${t.name}` : undefined),
+];
+
+const CSS_ID = /^#([A-Za-z0-9_-]+)$/;
+
+function cssIdOf(target: JsonObject): string | undefined {
+  if (!Array.isArray(target.selectors)) return undefined;
+  for (const chain of target.selectors) {
+    if (!Array.isArray(chain) || chain.length !== 1 || typeof chain[0] !== 'string') continue;
+    const id = CSS_ID.exec(chain[0])?.[1];
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
+/** `modifiers` as a number: these bits, in this key order. */
+export const MODIFIER_BITS = { alt: 1, ctrl: 2, meta: 4, shift: 8 } as const;
+
 /** Context keys of a compact event line. Body fields never start with `$`. */
 export const CONTEXT_KEYS = {
   /** The whole event, verbatim (then the only key of the line). */
@@ -59,6 +88,19 @@ export const CompactDictionary = z.strictObject({
 });
 export type CompactDictionary = z.infer<typeof CompactDictionary>;
 
+/** A dictionary target as the event holds it: numbers in its selectors replaced by the chains they stand for. */
+export function withDerivedSelectors(target: JsonObject, fail: (message: string) => Error): JsonObject {
+  const { selectors } = target;
+  if (!Array.isArray(selectors) || !selectors.some((chain) => typeof chain === 'number')) return target;
+  const written = selectors.map((chain) => {
+    if (typeof chain !== 'number') return chain;
+    const derived = Number.isInteger(chain) ? DERIVED_SELECTORS[chain]?.(target) : undefined;
+    if (derived === undefined) throw fail(`selector ${chain} cannot be derived from this target`);
+    return [derived];
+  });
+  return Object.fromEntries(Object.entries(target).map(([key, value]) => [key, key === 'selectors' ? written : value]));
+}
+
 /** A compact line that cannot be expanded; `path` names the offending key. */
 export class WireFormatError extends Error {
   constructor(
@@ -91,6 +133,14 @@ export interface WireContext {
   counters: number[];
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 function safeInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
@@ -101,6 +151,8 @@ function safeInt(value: unknown): value is number {
  */
 export class CompactExpander {
   readonly context: WireContext;
+  /** Dictionary targets with their derived selectors written out, by index. */
+  private readonly targets: Map<number, JsonObject>;
 
   constructor(
     readonly dictionary: CompactDictionary,
@@ -117,6 +169,7 @@ export class CompactExpander {
       prefix: undefined,
       counters: [],
     };
+    this.targets = new Map();
   }
 
   /** An independent copy (same dictionary), to try a line without committing to it. */
@@ -124,7 +177,10 @@ export class CompactExpander {
     return new CompactExpander(this.dictionary, 0, { ...this.context, counters: [...this.context.counters] });
   }
 
-  /** The schema-v1 event a line stands for. Throws WireFormatError; the context is then unusable. */
+  /**
+   * The schema-v1 event a line stands for. Events that name the same dictionary target (or frame path)
+   * share one frozen object. Throws WireFormatError; the context is then unusable.
+   */
   expand(value: unknown, line: number): JsonObject {
     if (!isJsonObject(value)) throw new WireFormatError(line, '', 'an event line must be a JSON object');
     const fail = (path: string, message: string) => new WireFormatError(line, path, message);
@@ -147,7 +203,7 @@ export class CompactExpander {
         continue;
       }
       if (CONTEXT_FIELDS.has(key)) throw fail(key, `"${key}" is carried by the context, not by an event line`);
-      body.push([key, DICTIONARY_TARGET_FIELDS.includes(key) && typeof raw === 'number' ? this.target(raw, key, fail) : raw]);
+      body.push([key, this.field(key, raw, fail)]);
     }
 
     if (given.has(K.prefix)) c.prefix = this.index(given.get(K.prefix), this.dictionary.ids.length, K.prefix, fail);
@@ -171,7 +227,7 @@ export class CompactExpander {
     if (given.has(K.framePath)) {
       const path = given.get(K.framePath);
       if (path !== null && !Array.isArray(path)) throw fail(K.framePath, `"${K.framePath}" must be an array or null`);
-      c.framePath = path ?? undefined;
+      c.framePath = path === null ? undefined : deepFreeze(path);
     }
     if (c.url === undefined) throw fail(K.url, `no url yet: the first event needs "${K.url}"`);
     if (c.tab === undefined) throw fail(K.tab, `no tab yet: the first event needs "${K.tab}"`);
@@ -182,7 +238,7 @@ export class CompactExpander {
       ['id', id],
       ['ts', c.ts],
       ['url', c.url],
-      ...(c.framePath !== undefined ? [['framePath', structuredClone(c.framePath)] as const] : []),
+      ...(c.framePath !== undefined ? [['framePath', c.framePath] as const] : []),
       ...body,
       ['seq', c.seq],
       ['tab', c.tab],
@@ -205,9 +261,34 @@ export class CompactExpander {
     Object.assign(c, { ts, seq, url, tab, frame, framePath });
   }
 
+  /** A body field as the event holds it: the short forms of targets, modifiers and pointer paths expanded. */
+  private field(key: string, value: unknown, fail: (path: string, message: string) => WireFormatError): unknown {
+    if (typeof value === 'number' && DICTIONARY_TARGET_FIELDS.includes(key)) return this.target(value, key, fail);
+    if (key === 'modifiers' && typeof value === 'number') {
+      if (!safeInt(value) || value < 0 || value > 15) throw fail(key, '"modifiers" as a number must be 0 to 15');
+      return Object.fromEntries(Object.entries(MODIFIER_BITS).map(([name, bit]) => [name, (value & bit) !== 0]));
+    }
+    if (key === 'points' && Array.isArray(value) && value.every((n) => typeof n === 'number')) {
+      if (value.length % 3 !== 0) throw fail(key, '"points" as numbers must come in threes (x, y, ms)');
+      const points: number[][] = [];
+      let previous = [0, 0, 0];
+      for (let i = 0; i < value.length; i += 3) {
+        previous = previous.map((n, j) => n + (value[i + j] as number));
+        points.push(previous);
+      }
+      return points;
+    }
+    return value;
+  }
+
   private target(index: number, key: string, fail: (path: string, message: string) => WireFormatError): JsonObject {
-    const target = this.dictionary.targets[this.index(index, this.dictionary.targets.length, key, fail)]!;
-    return structuredClone(target);
+    const i = this.index(index, this.dictionary.targets.length, key, fail);
+    let target = this.targets.get(i);
+    if (!target) {
+      target = deepFreeze(withDerivedSelectors(this.dictionary.targets[i]!, (message) => fail(key, `dictionary target ${i}: ${message}`)));
+      this.targets.set(i, target);
+    }
+    return target;
   }
 
   private index(value: unknown, length: number, key: string, fail: (path: string, message: string) => WireFormatError): number {
@@ -234,4 +315,31 @@ export class CompactExpander {
     if (!safeInt(next)) throw fail(key, `"${key}" leads out of the integer range`);
     return next;
   }
+}
+
+/**
+ * A whole compact batch body (after gunzip) back in plain form: the header line as sent, and each event
+ * exactly as the extension stored it. Throws WireFormatError (line numbers are 1-based, the header is
+ * line 1); the events are not checked against the event schema here (the collector does that).
+ */
+export function expandCompactNdjson(text: string): { header: JsonObject; events: JsonObject[] } {
+  const lines: Array<{ line: number; value: unknown }> = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    if (raw.trim() === '') continue;
+    try {
+      lines.push({ line: i + 1, value: JSON.parse(raw) });
+    } catch (err) {
+      throw new WireFormatError(i + 1, '', `not JSON: ${(err as Error).message}`);
+    }
+  }
+  const [head, dictionaryLine, ...eventLines] = lines;
+  if (!head || !isJsonObject(head.value) || head.value.encoding !== COMPACT_1) {
+    throw new WireFormatError(1, 'encoding', `the header must declare encoding "${COMPACT_1}"`);
+  }
+  const firstSeq = head.value.firstSeq;
+  if (!safeInt(firstSeq)) throw new WireFormatError(head.line, 'firstSeq', 'the header needs an integer firstSeq');
+  const dictionary = CompactDictionary.safeParse(dictionaryLine?.value);
+  if (!dictionaryLine || !dictionary.success) throw new WireFormatError(dictionaryLine?.line ?? 2, '', 'line 2 must be the dictionary');
+  const expander = new CompactExpander(dictionary.data, firstSeq);
+  return { header: head.value, events: eventLines.map(({ line, value }) => expander.expand(value, line)) };
 }

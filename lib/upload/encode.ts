@@ -9,9 +9,11 @@ import {
   COMPACT_1,
   CompactExpander,
   CONTEXT_KEYS,
+  DERIVED_SELECTORS,
   DICTIONARY_TARGET_FIELDS,
   isJsonObject,
   LEADING_FIELDS,
+  MODIFIER_BITS,
   TRAILING_FIELDS,
   type CompactDictionary,
   type JsonObject,
@@ -79,12 +81,45 @@ function compactLine(
     if (key.startsWith('$')) return undefined;
     const value = event[key];
     if (DICTIONARY_TARGET_FIELDS.includes(key) && isJsonObject(value)) {
-      line.push([key, tables.targets.indexOf(JSON.stringify(value), value)]);
+      line.push([key, tables.targets.indexOf(JSON.stringify(value), withNumberedSelectors(value))]);
     } else {
-      line.push([key, value]);
+      line.push([key, shortForm(key, value)]);
     }
   }
   return Object.fromEntries(line) as JsonObject;
+}
+
+/** A target for the dictionary: selector chains its own fields say written as numbers (DERIVED_SELECTORS). */
+function withNumberedSelectors(target: JsonObject): JsonObject {
+  const { selectors } = target;
+  if (!Array.isArray(selectors)) return target;
+  const derived = DERIVED_SELECTORS.map((derive) => derive(target));
+  const written = selectors.map((chain: unknown) => {
+    if (!Array.isArray(chain) || chain.length !== 1) return chain;
+    const i = derived.indexOf(chain[0] as string);
+    return i >= 0 ? i : chain;
+  });
+  return Object.fromEntries(Object.entries(target).map(([key, value]) => [key, key === 'selectors' ? written : value]));
+}
+
+/** Modifiers as bits, a pointer path as differences; anything else as it is (the round trip checks). */
+function shortForm(key: string, value: unknown): unknown {
+  if (key === 'modifiers' && isJsonObject(value)) {
+    let bits = 0;
+    for (const [name, bit] of Object.entries(MODIFIER_BITS)) if (value[name] === true) bits |= bit;
+    return bits;
+  }
+  if (key === 'points' && Array.isArray(value)) {
+    const flat: unknown[] = [];
+    let previous: unknown[] = [0, 0, 0];
+    for (const point of value) {
+      if (!Array.isArray(point) || point.length !== 3 || !point.every(Number.isSafeInteger)) return value;
+      flat.push(...point.map((n: number, i) => n - (previous[i] as number)));
+      previous = point;
+    }
+    return flat;
+  }
+  return value;
 }
 
 /**
