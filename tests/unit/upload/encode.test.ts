@@ -4,6 +4,7 @@
  * random batches cover every event type, masked targets, frames, menu paths and pointer paths, ids of
  * every shape, and layouts the compact form cannot carry (sent verbatim).
  */
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { BatchHeader } from '../../../lib/schema/batch';
@@ -208,22 +209,15 @@ describe('lib/upload/encode + lib/schema/wire: compact-1', () => {
     expect(compact).toContain('"points":[[1,2,0],[3.5,-4,16],[3.5,-4,33]]');
   });
 
-  it('writes what the context already says only once: the example in docs/wire.md', () => {
-    const t = { tag: 'input', role: 'textbox', name: 'Full name', selectors: [['aria/Full name[role="textbox"]'], ['#name'], ['xpath///*[@id="name"]']], box: { x: 16, y: 161.3, w: 448, h: 33.3 }, masked: false, attrs: { type: 'text' } };
-    const key = (n: number, ts: number) =>
-      CaptureEvent.parse({ v: 1, id: `4c3e162a6b108e7d32ea8f9fa1752340.${n}`, ts, url: 'http://127.0.0.1:43009/form/', type: 'key', key: '[text]', modifiers: { alt: false, ctrl: false, meta: false, shift: n === 5 }, masked: false, target: t, seq: n, tab: 1420411828, frame: 0 });
-    const events = [
-      key(5, 1796313924301),
-      key(6, 1796313924502),
-      CaptureEvent.parse({ v: 1, id: '4c3e162a6b108e7d32ea8f9fa1752340.8', ts: 1796313924505, url: 'http://127.0.0.1:43009/form/', type: 'input', target: t, value: 'Ad', masked: false, inputType: 'insertText', seq: 7, tab: 1420411828, frame: 0 }),
-    ];
-    const lines = expectRoundTrip(events).trim().split('\n');
-    expect(lines.slice(1)).toEqual([
-      '{"urls":["http://127.0.0.1:43009/form/"],"targets":[{"tag":"input","role":"textbox","name":"Full name","selectors":[0,["#name"],1],"box":{"x":16,"y":161.3,"w":448,"h":33.3},"masked":false,"attrs":{"type":"text"}}],"ids":["4c3e162a6b108e7d32ea8f9fa1752340"]}',
-      '{"$p":0,"$i":5,"$t":1796313924301,"$u":0,"$b":1420411828,"$f":0,"type":"key","key":"[text]","modifiers":8,"masked":false,"target":0}',
-      '{"$t":201,"type":"key","key":"[text]","modifiers":0,"masked":false,"target":0}',
-      '{"$i":2,"$t":3,"type":"input","target":0,"value":"Ad","masked":false,"inputType":"insertText"}',
-    ]);
+  it('encodes the example in docs/wire.md to its compact form, and back', () => {
+    const doc = readFileSync(new URL('../../../docs/wire.md', import.meta.url), 'utf8');
+    const blocks = [...doc.matchAll(/```ndjson\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(2);
+    const [plain, compact] = blocks as [string, string];
+    const [head, ...lines] = plain.split('\n').map((l) => JSON.parse(l));
+    const events = lines.map((l) => CaptureEvent.parse(l));
+    expect(toCompactNdjson(head, events)).toBe(compact + '\n');
+    expect(expandCompactNdjson(compact).events.map((e) => JSON.stringify(e))).toEqual(plain.split('\n').slice(1));
   });
 
   it('sends verbatim what its layout does not allow, and still round-trips', () => {
