@@ -153,8 +153,13 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       return;
     }
     if (method === 'OPTIONS') {
-      // The extension asks here, before its first batch, which wire forms the collector accepts.
-      if (url.pathname === '/v1/batches') for (const [name, value] of Object.entries(routes.WIRE_HEADERS)) res.setHeader(name, value);
+      if (url.pathname === '/v1/batches') {
+        // The extension asks here, once, before its first batch, which wire forms the collector accepts.
+        for (const [name, value] of Object.entries(routes.WIRE_HEADERS)) res.setHeader(name, value);
+        // Not kept open for the batch that follows: Chromium silently resends a request whose reused
+        // connection dropped, which would blur what a dropped connection does to the uploader.
+        res.setHeader('Connection', 'close');
+      }
       res.writeHead(204).end();
       return;
     }

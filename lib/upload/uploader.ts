@@ -7,10 +7,10 @@ import { BATCH_MAX_EVENTS, BATCH_MAX_RAW_BYTES, SCHEMA_VERSION, UPLOAD_TIMEOUT_M
 import type { Outbox } from '../outbox/outbox';
 import type { BatchHeader } from '../schema/batch';
 import type { Policy } from '../schema/policy';
+import { COMPACT_1, WIRE_CAPABILITY_HEADER } from '../schema/wire';
 import { parseRetryAfterMs, retryDelayMs } from './backoff';
 import { fitsBudget, nextDayStart, rateDelayMs, usageToday, type DailyUsage } from './budget';
 import { gzip, toCompactNdjson, toNdjson } from './encode';
-import { COMPACT_1, WIRE_CAPABILITY_HEADER } from '../schema/wire';
 import { chooseWire, compactRefused, learnFromAnswer, refusesCompact, wireKnown, type WireMemory } from './wire-choice';
 
 /** Longest the uploader waits in-process for the rate limit before handing over to an alarm. */
