@@ -52,6 +52,8 @@ describe('collector: the compact wire form (compact-1)', () => {
     expect(options.status).toBe(204);
     expect(options.headers.get(WIRE_CAPABILITY_HEADER)).toBe(COMPACT_1);
     expect(options.headers.get('Access-Control-Expose-Headers')).toContain(WIRE_CAPABILITY_HEADER);
+    // Closed after: the batch that follows gets a fresh connection (see collector/server.ts).
+    expect(options.headers.get('Connection')).toBe('close');
     const events = [click(1, 'Save')];
     const plain = await postBatch(c, events);
     expect(plain.headers.get(WIRE_CAPABILITY_HEADER)).toBe(COMPACT_1);
