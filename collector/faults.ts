@@ -39,6 +39,9 @@ export interface FaultLogEntry {
   /** 0 when the connection was dropped without an answer. */
   status: number;
   batchId?: string;
+  /** For a batch whose header was read: its install, and how its lines were written. */
+  installId?: string;
+  encoding?: 'plain' | 'compact-1';
   /** What the injected rule did, when one applied. */
   fault?: 'status' | 'delay' | 'drop' | 'acceptThenFail';
 }

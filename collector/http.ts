@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzip } from 'node:zlib';
+import { WIRE_CAPABILITY_HEADER } from '../lib/schema/wire';
 import { MAX_DISCARD_BYTES, RESPONSE_CHUNK_CHARS } from './constants';
 
 /** A failure with a status and a JSON body for the client: thrown anywhere, answered by the server. */
@@ -33,7 +34,7 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Headers': 'Authorization, Content-Type, Content-Encoding, Idempotency-Key',
   // Without this a page script could not read Retry-After on a 429/503 (extensions with host
   // permissions can, but the collector should not depend on that).
-  'Access-Control-Expose-Headers': 'Retry-After',
+  'Access-Control-Expose-Headers': `Retry-After, ${WIRE_CAPABILITY_HEADER}`,
   'Access-Control-Max-Age': '600',
 };
 

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { DeletionRequest, OptOutRequest } from '../lib/schema/batch';
+import { COMPACT_1, WIRE_CAPABILITY_HEADER, WIRE_ENCODINGS } from '../lib/schema/wire';
 import { decodeBatch, reportIssues } from './batch-decode';
 import { COLLECTOR_VERSION, EVENTS_QUERY_LIMIT_DEFAULT, EVENTS_QUERY_LIMIT_MAX } from './constants';
 import { actionRecordsNdjson, buildActionRecords } from './export-jsonl';
@@ -42,11 +43,17 @@ export interface RouteContext {
   faults: FaultInjector | undefined;
   /** Set once known, so the fault log can name the batch a request carried. */
   batchId?: string;
+  /** Set once a batch header was read: its install and how its lines were written. */
+  installId?: string;
+  encoding?: 'plain' | typeof COMPACT_1;
 }
 
 export type Handler = (ctx: RouteContext) => Promise<Reply>;
 
 const NDJSON = 'application/x-ndjson; charset=utf-8';
+
+/** On every acknowledged batch and on OPTIONS /v1/batches: the compact encodings this collector accepts (docs/wire.md). */
+export const WIRE_HEADERS: Readonly<Record<string, string>> = { [WIRE_CAPABILITY_HEADER]: WIRE_ENCODINGS.join(', ') };
 
 /** The install a rejected batch claims, when its header line can be read at all (for the counters). */
 function claimedInstallId(text: string | undefined): string | undefined {
@@ -75,8 +82,10 @@ export const postBatch: Handler = async (ctx) => {
       });
     }
     text = decodeUtf8(raw);
-    const batch = decodeBatch(text, key);
+    const batch = decodeBatch(text, key, { maxExpandedBytes: ctx.limits.batchRawBytes });
     ctx.batchId = batch.header.batchId;
+    ctx.installId = batch.header.installId;
+    ctx.encoding = batch.header.encoding ?? 'plain';
 
     let strippedMaskedValues = 0;
     const events = batch.events.map(({ event, json }) => {
@@ -92,9 +101,12 @@ export const postBatch: Handler = async (ctx) => {
       receivedAt: ctx.now(),
       strippedMaskedValues,
     });
-    if (result.duplicateBatch) return { status: 200, json: { ok: true, duplicate: true, batchId: batch.header.batchId } };
+    if (result.duplicateBatch) {
+      return { status: 200, json: { ok: true, duplicate: true, batchId: batch.header.batchId }, headers: WIRE_HEADERS };
+    }
     return {
       status: 200,
+      headers: WIRE_HEADERS,
       json: {
         ok: true,
         batchId: batch.header.batchId,

@@ -153,6 +153,13 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       return;
     }
     if (method === 'OPTIONS') {
+      if (url.pathname === '/v1/batches') {
+        // The extension asks here, once, before its first batch, which wire forms the collector accepts.
+        for (const [name, value] of Object.entries(routes.WIRE_HEADERS)) res.setHeader(name, value);
+        // Not kept open for the batch that follows: Chromium silently resends a request whose reused
+        // connection dropped, which would blur what a dropped connection does to the uploader.
+        res.setHeader('Connection', 'close');
+      }
       res.writeHead(204).end();
       return;
     }
@@ -169,6 +176,8 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
           path: url.pathname,
           status: res.writableFinished ? res.statusCode : 0,
           ...(typeof batchId === 'string' ? { batchId } : {}),
+          ...(ctx.installId !== undefined ? { installId: ctx.installId } : {}),
+          ...(ctx.encoding !== undefined ? { encoding: ctx.encoding } : {}),
           ...(action ? { fault: action.kind } : {}),
         });
       });

@@ -49,6 +49,10 @@ export const ALARM_MIN_DELAY_MS = 30_000;
 export const MAX_UPLOAD_KB_PER_DAY_DEFAULT = 20_480;
 export const MAX_UPLOAD_KBPS_DEFAULT = 64;
 export const MAX_BUFFER_MB_DEFAULT = 50;
+/** Compact wire form (lib/schema/wire.ts): after a collector refused a compact batch as unreadable, batches to it stay plain this long. */
+export const WIRE_COMPACT_REFUSED_MS = 24 * 60 * 60_000;
+/** Collector URLs whose wire capability is remembered (the most recently answered ones). */
+export const WIRE_MEMORY_MAX_COLLECTORS = 8;
 
 /** Ids of events already stored are remembered this long so a content retry cannot store them twice. */
 export const RECENT_IDS_TTL_MS = 60 * 60_000;

@@ -22,6 +22,7 @@ import {
 import { loadUserState, saveUserState } from '../state/user-store';
 import { localDay } from '../upload/budget';
 import { Uploader } from '../upload/uploader';
+import { wireStatus } from '../upload/wire-choice';
 import { showMode } from './badge';
 import { isDevelopmentBuild, readManagedPolicy, resolveManaged } from './policy-source';
 import type { DayCounters, Status } from './status';
@@ -313,6 +314,7 @@ export function startBackground(): void {
         usedTodayBytes: upload.usage.day === day ? upload.usage.bytes : 0,
         budgetBytes: resolved.policy.maxUploadKBPerDay * 1024,
         totals: upload.totals,
+        wire: wireStatus(upload.wire, resolved.policy.collectorUrl, now()),
       },
       today: counters?.day === day ? counters : { day, events: 0, perSite: {} },
       installType: self?.installType ?? 'unknown',

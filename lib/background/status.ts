@@ -2,7 +2,7 @@
 import type { CaptureMode } from '../state/capture-state';
 import type { Policy, PolicyProblem, PolicySource, PolicyKey } from '../schema/policy';
 import type { OutboxStats } from '../outbox/outbox';
-import type { UploadResult } from '../upload/uploader';
+import type { UploadResult, UploadState } from '../upload/uploader';
 
 export interface DayCounters {
   day: string;
@@ -31,7 +31,9 @@ export interface Status {
     blocked: { status: number; message: string } | null;
     usedTodayBytes: number;
     budgetBytes: number;
-    totals: { batches: number; events: number; bytesCompressed: number; bytesRaw: number; rejected: number };
+    totals: UploadState['totals'];
+    /** How the next batch is written: plain NDJSON, the compact form, or plain until the collector first answers. */
+    wire: 'plain' | 'compact-1' | 'unknown';
   };
   today: DayCounters;
   installType: string;

@@ -14,7 +14,7 @@ import { needsInheritedLevel, parentOriginOf, sayHelloToParent, startFrameLevelR
 import { setInheritedLevel, type PrivacyLevel } from '../privacy/markers';
 import type { FrameLevelMessage, FrameLevelVerdict } from '../schema/frame-level';
 import { isFrameLevelVerdict } from '../schema/frame-level-guard';
-import { newEventId } from './ids';
+import { randomHex128 } from './ids';
 import type { Session } from './session';
 
 /** The extension side of the handshake, replaceable in tests. */
@@ -115,7 +115,7 @@ export function startGatedSession(
   } else {
     // Fail closed while unknown: whatever an earlier verdict said, nothing is private enough until told.
     setInheritedLevel('block');
-    const nonce = newEventId();
+    const nonce = randomHex128();
     const parentOrigin = parentOriginOf(win);
     waiting.push(
       deps.onVerdict((verdict) => {

@@ -1,6 +1,7 @@
 /** The upload protocol's batch: one header line, then one stored event a line (gzip NDJSON). */
 import { z } from 'zod';
 import { CaptureEvent } from './event';
+import { WIRE_ENCODINGS } from './wire';
 
 export const BatchHeader = z.object({
   batchId: z.string().min(8).max(64),
@@ -11,6 +12,11 @@ export const BatchHeader = z.object({
   lastSeq: z.number().int().nonnegative(),
   /** Events dropped by the buffer cap since the previous batch. */
   dropped: z.number().int().nonnegative(),
+  /**
+   * How the lines after the header are written (lib/schema/wire.ts, docs/wire.md). Absent: plain, one
+   * schema-v1 event a line. Sent only to a collector that advertised the encoding.
+   */
+  encoding: z.enum(WIRE_ENCODINGS).optional(),
 });
 
 export const OptOutRequest = z.object({

@@ -2,7 +2,7 @@
 import type { Status } from '../background/status';
 import type { CaptureEvent } from '../schema/event';
 import { ask, getStatus } from './client';
-import { describeEvent, formatBytes, MODE_LABELS } from './plain-language';
+import { describeEvent, formatBytes, MODE_LABELS, WIRE_LABELS } from './plain-language';
 
 const PENDING_SHOWN = 50;
 
@@ -124,6 +124,7 @@ export async function renderOptions(doc: Document): Promise<void> {
       ['Next upload attempt', s.upload.nextAttemptAt ? new Date(s.upload.nextAttemptAt).toLocaleString() : 'none scheduled'],
       ['Uploads blocked', s.upload.blocked ? s.upload.blocked.message : 'no'],
       ['Uploaded in total', `${s.upload.totals.events} events in ${s.upload.totals.batches} batches, ${formatBytes(s.upload.totals.bytesCompressed)} compressed`],
+      ['Upload format', WIRE_LABELS[s.upload.wire]],
       ['Keyboard shortcut', s.shortcut || '(none)'],
     ];
     $('diagnostics').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));

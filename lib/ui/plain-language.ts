@@ -1,4 +1,5 @@
 /** Captured events told in plain language, for the employee's "your data" view. */
+import type { Status } from '../background/status';
 import type { CaptureEvent } from '../schema/event';
 
 function site(url: string): string {
@@ -69,6 +70,13 @@ export function formatCountdown(ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
+
+/** Diagnostics: how batches are written on the wire (lib/upload/wire-choice.ts). */
+export const WIRE_LABELS: Record<Status['upload']['wire'], string> = {
+  plain: 'plain NDJSON (the collector does not accept the compact form)',
+  'compact-1': 'compact (compact-1, accepted by the collector)',
+  unknown: "plain NDJSON until the collector's first answer says whether it accepts the compact form",
+};
 
 export const MODE_LABELS: Record<string, string> = {
   recording: 'Recording',

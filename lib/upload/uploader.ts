@@ -5,10 +5,13 @@
  */
 import { BATCH_MAX_EVENTS, BATCH_MAX_RAW_BYTES, SCHEMA_VERSION, UPLOAD_TIMEOUT_MS } from '../constants';
 import type { Outbox } from '../outbox/outbox';
+import type { BatchHeader } from '../schema/batch';
 import type { Policy } from '../schema/policy';
+import { COMPACT_1, WIRE_CAPABILITY_HEADER } from '../schema/wire';
 import { parseRetryAfterMs, retryDelayMs } from './backoff';
 import { fitsBudget, nextDayStart, rateDelayMs, usageToday, type DailyUsage } from './budget';
-import { gzip, toNdjson } from './encode';
+import { gzip, toCompactNdjson, toNdjson } from './encode';
+import { chooseWire, compactRefused, learnFromAnswer, refusesCompact, wireKnown, type WireMemory } from './wire-choice';
 
 /** Longest the uploader waits in-process for the rate limit before handing over to an alarm. */
 const MAX_INLINE_RATE_WAIT_MS = 10_000;
@@ -45,7 +48,18 @@ export interface UploadState {
   lastSuccessAt: number | null;
   usage: DailyUsage;
   previousSend?: { start: number; bytes: number };
-  totals: { batches: number; events: number; bytesCompressed: number; bytesRaw: number; rejected: number };
+  /** What each collector URL said about the compact wire form (./wire-choice.ts). */
+  wire: WireMemory;
+  /** bytesCompressed: gzip bodies as sent; bytesRaw: the NDJSON before gzip (compact where it was). */
+  totals: {
+    batches: number;
+    events: number;
+    bytesCompressed: number;
+    bytesRaw: number;
+    rejected: number;
+    /** Acknowledged batches that were sent in the compact form. */
+    compactBatches: number;
+  };
 }
 
 export const UPLOAD_STATE_DEFAULTS: UploadState = {
@@ -56,7 +70,8 @@ export const UPLOAD_STATE_DEFAULTS: UploadState = {
   lastResult: null,
   lastSuccessAt: null,
   usage: { day: '', bytes: 0 },
-  totals: { batches: 0, events: 0, bytesCompressed: 0, bytesRaw: 0, rejected: 0 },
+  wire: {},
+  totals: { batches: 0, events: 0, bytesCompressed: 0, bytesRaw: 0, rejected: 0, compactBatches: 0 },
 };
 
 export interface UploaderDeps {
@@ -86,7 +101,10 @@ export class Uploader {
   constructor(private readonly deps: UploaderDeps) {}
 
   async state(): Promise<UploadState> {
-    return { ...structuredClone(UPLOAD_STATE_DEFAULTS), ...((await this.deps.outbox.getKv<UploadState>(STATE_KEY)) ?? {}) };
+    const defaults = structuredClone(UPLOAD_STATE_DEFAULTS);
+    const saved = (await this.deps.outbox.getKv<Partial<UploadState>>(STATE_KEY)) ?? {};
+    // A state saved by an older version lacks newer totals: they start at zero.
+    return { ...defaults, ...saved, totals: { ...defaults.totals, ...saved.totals } };
   }
 
   private save(state: UploadState): Promise<void> {
@@ -198,6 +216,18 @@ export class Uploader {
       return finish('metered', retryAt, { ok: false, message: 'metered or data-saver connection: uploads deferred' });
     }
 
+    const url = policy.collectorUrl;
+    if (!wireKnown(state.wire, url) && (await outbox.stats()).pending > 0) {
+      const advertised = await this.askWire(url);
+      if (advertised !== undefined) state.wire = learnFromAnswer(state.wire, url, advertised, now());
+    }
+    /**
+     * A compact batch was refused as unreadable: the rest of this run is plain, starting with that same
+     * batch. Only if its plain copy is then acknowledged was the compact form at fault (remembered for a
+     * while, wire-choice.ts); if the plain copy is refused too, the batch was, and it is split as usual.
+     */
+    let plainThisRun = false;
+    let plainAfterRefusal: string | undefined;
     for (let sent = 0; sent < MAX_BATCHES_PER_RUN; sent++) {
       const next = await outbox.nextBatch(BATCH_MAX_EVENTS, BATCH_MAX_RAW_BYTES, this.deps.newId);
       if (!next) {
@@ -205,18 +235,17 @@ export class Uploader {
         return finish('done', null);
       }
       const { batch, events } = next;
-      const raw = toNdjson(
-        {
-          batchId: batch.batchId,
-          installId: this.deps.installId(),
-          extVersion: this.deps.extVersion,
-          schema: SCHEMA_VERSION,
-          firstSeq: batch.firstSeq,
-          lastSeq: batch.lastSeq,
-          dropped: batch.dropped,
-        },
-        events,
-      );
+      const header: BatchHeader = {
+        batchId: batch.batchId,
+        installId: this.deps.installId(),
+        extVersion: this.deps.extVersion,
+        schema: SCHEMA_VERSION,
+        firstSeq: batch.firstSeq,
+        lastSeq: batch.lastSeq,
+        dropped: batch.dropped,
+      };
+      const compact = !plainThisRun && chooseWire(state.wire, url, now()) === COMPACT_1 ? toCompactNdjson(header, events) : undefined;
+      const raw = compact ?? toNdjson(header, events);
       const body = await gzip(raw);
       if (!fitsBudget(state.usage, body.length, policy.maxUploadKBPerDay)) {
         return finish('budget', nextDayStart(now()), {
@@ -232,8 +261,18 @@ export class Uploader {
       // Every attempt counts against the day's budget, answered or not: the bytes went over the link.
       state.usage.bytes += body.length;
       const answer = await this.post(policy, batch.batchId, body);
+      if (compact !== undefined && refusesCompact(answer.status)) {
+        // Perhaps the collector cannot read the compact form after all: the same batch goes again, plain.
+        plainThisRun = true;
+        plainAfterRefusal = batch.batchId;
+        state.lastResult = { at: now(), ok: false, status: answer.status, message: `collector refused a compact batch (${answer.status}): sending it as plain NDJSON` };
+        await this.save(state);
+        continue;
+      }
       if (answer.kind === 'ok') {
         await outbox.ack(batch);
+        state.wire = learnFromAnswer(state.wire, url, answer.wire ?? null, now());
+        if (plainAfterRefusal === batch.batchId) state.wire = compactRefused(state.wire, url, now());
         state.attempt = 0;
         state.lastSuccessAt = now();
         state.lastResult = { at: now(), ok: true, status: answer.status, message: `uploaded ${events.length} events` };
@@ -241,6 +280,7 @@ export class Uploader {
         state.totals.events += events.length;
         state.totals.bytesCompressed += body.length;
         state.totals.bytesRaw += raw.length;
+        if (compact !== undefined) state.totals.compactBatches++;
         // Saved per batch: a worker stopped mid-run must not forget bytes already counted against the budget.
         await this.save(state);
         continue;
@@ -261,6 +301,26 @@ export class Uploader {
       return finish('retry-later', now() + delay, { ok: false, status: answer.status, message: answer.message });
     }
     return finish('continue', now() + CONTINUE_AFTER_MS);
+  }
+
+  /**
+   * Asks a collector not heard from yet which wire forms it accepts, before its first batch: the
+   * `X-Workflow-Capture-Wire` header of its answer to `OPTIONS /v1/batches` (null when absent: plain).
+   * Undefined when there was no answer at all; the first acknowledged batch then tells instead.
+   */
+  private async askWire(url: string): Promise<string | null | undefined> {
+    try {
+      const res = await this.deps.fetch(`${url}/v1/batches`, {
+        method: 'OPTIONS',
+        signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      res.body?.cancel().catch(() => undefined);
+      return res.headers.get(WIRE_CAPABILITY_HEADER);
+    } catch {
+      return undefined;
+    }
   }
 
   private async post(policy: Policy, batchId: string, body: Uint8Array<ArrayBuffer>): Promise<Answer> {
@@ -285,12 +345,13 @@ export class Uploader {
     } catch (err) {
       return { kind: 'retry', message: `network error: ${errorMessage(err)}` };
     }
-    return classify(res.status, text, res.headers.get('Retry-After'), this.deps.now());
+    const answer = classify(res.status, text, res.headers.get('Retry-After'), this.deps.now());
+    return answer.kind === 'ok' ? { ...answer, wire: res.headers.get(WIRE_CAPABILITY_HEADER) } : answer;
   }
 }
 
 type Answer =
-  | { kind: 'ok'; status: number }
+  | { kind: 'ok'; status: number; wire?: string | null }
   | { kind: 'unauthorized'; status: number; message: string }
   | { kind: 'rejected'; status: number; message: string }
   | { kind: 'retry'; status?: number; message: string; retryAfterMs?: number };

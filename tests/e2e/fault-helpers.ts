@@ -46,6 +46,9 @@ export interface FaultLogEntry {
   path: string;
   status: number;
   batchId?: string;
+  /** For a batch whose header the collector read: its install, and `plain` or `compact-1`. */
+  installId?: string;
+  encoding?: string;
   fault?: string;
 }
 

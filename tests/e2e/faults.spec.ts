@@ -546,12 +546,33 @@ test.describe('collector and network faults', () => {
     await expectAllTyped({ ext, collector, installId, text: 'metered' });
   });
 
+  test('a compact batch refused as unreadable goes again at once, plain: nothing lost, nothing twice', async ({ context, apps, ext, collector, installId }) => {
+    const page = await openForm(context, apps.url);
+    await page.keyboard.type('fallback');
+    await page.keyboard.press('Tab');
+    await waitForPending(ext, 8);
+    // A collector that advertised the compact form but cannot read it after all.
+    await collector.faults(onBatches({ status: 415, body: '{"error":"unsupported batch encoding"}' }));
+    const since = Date.now();
+    const r = await uploadNow(ext);
+    expect(r.outcome).toBe('done');
+    const requests = await batchRequests(since);
+    expect(requests.map((q) => q.status)).toEqual([415, 200]);
+    expect(requests[1]).toMatchObject({ batchId: requests[0]!.batchId, encoding: 'plain' });
+    // Plain for this collector from now on (for a day), and nothing quarantined.
+    expect(r.status.upload.wire).toBe('plain');
+    expect(r.status.upload.totals).toMatchObject({ batches: 1, compactBatches: 0, rejected: 0 });
+    expect(r.status.outbox.quarantined).toBe(0);
+    await expectAllTyped({ ext, collector, installId, text: 'fallback' });
+  });
+
   test('422 refusals: the batch is split, a single refused event quarantined and counted as dropped, never a loop', async ({ context, apps, ext, collector, installId }) => {
     const page = await openForm(context, apps.url);
     await page.keyboard.type('refused');
     await page.keyboard.press('Tab');
     await waitForPending(ext, 8);
-    await collector.faults(onBatches({ status: 422, times: 6, body: '{"error":"schema"}' }));
+    // The first refusal is of the compact batch, which goes again plain (docs/wire.md); then the halves.
+    await collector.faults(onBatches({ status: 422, times: 7, body: '{"error":"schema"}' }));
     const since = Date.now();
     expect((await uploadNow(ext)).outcome).toBe('done');
     const s = await status(ext);
@@ -559,7 +580,9 @@ test.describe('collector and network faults', () => {
     const quarantined = s.outbox.quarantined;
     expect(quarantined).toBeGreaterThanOrEqual(1);
     const requests = await batchRequests(since);
-    expect(requests.filter((r) => r.status === 422)).toHaveLength(6);
+    expect(requests.filter((r) => r.status === 422)).toHaveLength(7);
+    // The plain copy of the refused compact batch, under the same id.
+    expect(requests[1]!.batchId).toBe(requests[0]!.batchId);
     // The holes the quarantine left are exactly what the headers reported as dropped.
     const install = (await collector.stats(installId)).installs[0]!;
     expect(install.seqGaps + (install.minSeq - 1)).toBe(quarantined);

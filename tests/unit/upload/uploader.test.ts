@@ -7,12 +7,17 @@ import type { EventBody } from '../../../lib/schema/event';
 import { classify, Uploader } from '../../../lib/upload/uploader';
 import { BACKOFF_BASE_MS } from '../../../lib/constants';
 import { RETRY_AFTER_TRUSTED_ATTEMPTS } from '../../../lib/upload/backoff';
+import { WIRE_COMPACT_REFUSED_MS } from '../../../lib/constants';
+import { expandCompactNdjson } from '../../../lib/schema/wire';
 
 type Reply = { status: number; body?: string; headers?: Record<string, string> } | 'network-error';
 
 let outbox: Outbox;
 let replies: Reply[];
-let requests: { url: string; headers: Record<string, string>; lines: unknown[] }[];
+let requests: { url: string; headers: Record<string, string>; lines: unknown[]; bytes: number; raw: string; encoding: string; events: number }[];
+/** `X-Workflow-Capture-Wire` of the fake collector's answers to OPTIONS (none: it does not know the compact form). */
+let advertised: string | undefined;
+let asked: number;
 let scheduled: (number | null)[];
 let policy: Policy;
 let clock: number;
@@ -27,7 +32,11 @@ const event = (): EventBody => ({
 });
 
 function uploader() {
-  return new Uploader({
+  return new Uploader(deps());
+}
+
+function deps(): ConstructorParameters<typeof Uploader>[0] {
+  return {
     outbox,
     policy: () => policy,
     installId: () => 'install-1234',
@@ -40,20 +49,33 @@ function uploader() {
       scheduled.push(when);
     },
     network: () => net,
-    fetch: async (url, init) => {
-      const reply = replies.shift() ?? { status: 200, body: '{"ok":true}' };
-      const body = gunzipSync(Buffer.from(init!.body as Uint8Array)).toString();
-      requests.push({ url: String(url), headers: init!.headers as Record<string, string>, lines: body.trim().split('\n').map((l) => JSON.parse(l)) });
-      if (reply === 'network-error') throw new TypeError('Failed to fetch');
-      return new Response(reply.body ?? '', { status: reply.status, headers: reply.headers });
-    },
-  });
+    fetch: fakeFetch,
+  };
+}
+
+async function fakeFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  if (init?.method === 'OPTIONS') {
+    asked++;
+    return new Response(null, { status: 204, headers: advertised ? { 'X-Workflow-Capture-Wire': advertised } : {} });
+  }
+  const reply = replies.shift() ?? { status: 200, body: '{"ok":true}' };
+  const sent = Buffer.from(init!.body as Uint8Array);
+  const body = gunzipSync(sent).toString();
+  const lines = body.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const encoding = (lines[0]!.encoding as string | undefined) ?? 'plain';
+  // A compact batch has a dictionary line after the header.
+  const events = lines.length - (encoding === 'plain' ? 1 : 2);
+  requests.push({ url: String(url), headers: init!.headers as Record<string, string>, lines, bytes: sent.length, raw: body, encoding, events });
+  if (reply === 'network-error') throw new TypeError('Failed to fetch');
+  return new Response(reply.body ?? '', { status: reply.status, headers: reply.headers });
 }
 
 beforeEach(async () => {
   outbox = await Outbox.open(`up-${Math.random()}`);
   replies = [];
   requests = [];
+  advertised = undefined;
+  asked = 0;
   scheduled = [];
   clock = Date.parse('2026-11-27T10:00:00Z');
   net = { online: true, metered: false };
@@ -256,5 +278,137 @@ describe('lib/upload/uploader', () => {
     expect((await up.state()).blocked).toBeNull();
     expect(await up.run()).toBe('done');
     expect(requests.at(-1)!.url).toBe('https://other.example.com/v1/batches');
+  });
+
+  describe('the compact wire form, negotiated per collector', () => {
+    const WIRE = { 'X-Workflow-Capture-Wire': 'compact-1' };
+    const ok = (headers: Record<string, string> = WIRE): Reply => ({ status: 200, body: '{"ok":true}', headers });
+
+    it('asks a collector not heard from yet once, and sends plain NDJSON to one that does not advertise it', async () => {
+      const up = uploader();
+      await outbox.append([event(), event()], 1, 0);
+      expect(await up.run()).toBe('done');
+      await outbox.append([event()], 1, 0);
+      expect(await up.run()).toBe('done');
+      expect(asked).toBe(1);
+      expect(requests.map((r) => r.encoding)).toEqual(['plain', 'plain']);
+      expect((await up.state()).wire[policy.collectorUrl]).toMatchObject({ accepts: [] });
+    });
+
+    it('asks nothing while there is nothing to send', async () => {
+      expect(await uploader().run()).toBe('done');
+      expect(asked).toBe(0);
+    });
+
+    it('sends compact batches once the collector advertised compact-1, and counts the bytes actually sent', async () => {
+      advertised = 'compact-1';
+      replies = [ok()];
+      const up = uploader();
+      const events = [event(), event(), event()];
+      await outbox.append(events, 1, 0);
+      expect(await up.run()).toBe('done');
+      const [req] = requests;
+      expect(req!.encoding).toBe('compact-1');
+      // The collector gets back exactly what was stored.
+      expect(expandCompactNdjson(req!.raw).events).toEqual(events.map((e, i) => ({ ...e, seq: i + 1, tab: 1, frame: 0 })));
+      const state = await up.state();
+      expect(state.totals).toMatchObject({ batches: 1, events: 3, compactBatches: 1, bytesCompressed: req!.bytes, bytesRaw: req!.raw.length });
+      expect(state.usage.bytes).toBe(req!.bytes);
+    });
+
+    it('follows the latest acknowledged answer: no header, plain from the next batch; the header again, compact again', async () => {
+      advertised = 'compact-1';
+      const up = uploader();
+      replies = [ok({}), ok(), ok()];
+      for (let i = 0; i < 3; i++) {
+        await outbox.append([event()], 1, 0);
+        expect(await up.run()).toBe('done');
+      }
+      expect(requests.map((r) => r.encoding)).toEqual(['compact-1', 'plain', 'compact-1']);
+      expect(asked).toBe(1);
+    });
+
+    for (const status of [400, 415, 422]) {
+      it(`sends a compact batch refused with ${status} again at once, plain, under the same batch id, and stays plain for a day`, async () => {
+        advertised = 'compact-1';
+        replies = [{ status, body: '{"error":"what is this"}' }, ok()];
+        const up = uploader();
+        await outbox.append([event(), event()], 1, 0);
+        expect(await up.run()).toBe('done');
+        expect(requests.map((r) => [r.encoding, r.events])).toEqual([['compact-1', 2], ['plain', 2]]);
+        expect(requests[1]!.headers['Idempotency-Key']).toBe(requests[0]!.headers['Idempotency-Key']);
+        const state = await up.state();
+        expect(state.totals).toMatchObject({ batches: 1, events: 2, rejected: 0, compactBatches: 0 });
+        expect((await outbox.stats()).quarantined).toBe(0);
+        // Both attempts went over the link.
+        expect(state.usage.bytes).toBe(requests[0]!.bytes + requests[1]!.bytes);
+
+        await outbox.append([event()], 1, 0);
+        replies = [ok()];
+        expect(await up.run()).toBe('done');
+        expect(requests.at(-1)!.encoding).toBe('plain');
+        clock += WIRE_COMPACT_REFUSED_MS + 1;
+        await outbox.append([event()], 1, 0);
+        replies = [ok()];
+        expect(await up.run()).toBe('done');
+        expect(requests.at(-1)!.encoding).toBe('compact-1');
+      });
+    }
+
+    it('a batch refused plain as well was at fault, not the compact form: split as usual, compact again next run', async () => {
+      advertised = 'compact-1';
+      replies = [{ status: 422 }, { status: 422 }, ok(), ok()];
+      const up = uploader();
+      await outbox.append([event(), event(), event(), event()], 1, 0);
+      expect(await up.run()).toBe('done');
+      expect(requests.map((r) => [r.encoding, r.events])).toEqual([['compact-1', 4], ['plain', 4], ['plain', 2], ['plain', 2]]);
+      expect((await outbox.stats()).pending).toBe(0);
+      await outbox.append([event()], 1, 0);
+      replies = [ok()];
+      expect(await up.run()).toBe('done');
+      expect(requests.at(-1)!.encoding).toBe('compact-1');
+    });
+
+    it('remembers each collector URL on its own', async () => {
+      advertised = 'compact-1';
+      replies = [ok()];
+      const up = uploader();
+      await outbox.append([event()], 1, 0);
+      await up.run();
+      policy = { ...policy, collectorUrl: 'https://old.example.com' };
+      advertised = undefined;
+      replies = [ok({})];
+      await outbox.append([event()], 1, 0);
+      await up.run();
+      expect(requests.map((r) => [r.url, r.encoding])).toEqual([
+        ['https://c.example.com/v1/batches', 'compact-1'],
+        ['https://old.example.com/v1/batches', 'plain'],
+      ]);
+      expect(asked).toBe(2);
+      expect(Object.keys((await up.state()).wire).sort()).toEqual(['https://c.example.com', 'https://old.example.com']);
+    });
+
+    it('reads a state saved by the version before: no wire memory, totals without compact batches', async () => {
+      await outbox.setKv('uploadState', { attempt: 0, totals: { batches: 3, events: 10, bytesCompressed: 100, bytesRaw: 500, rejected: 0 } });
+      const state = await uploader().state();
+      expect(state.wire).toEqual({});
+      expect(state.totals).toEqual({ batches: 3, events: 10, bytesCompressed: 100, bytesRaw: 500, rejected: 0, compactBatches: 0 });
+    });
+
+    it('sends plain when the capability question goes unanswered, and learns from the batch answer', async () => {
+      const up = new Uploader({
+        ...deps(),
+        fetch: async (url, init) => {
+          if (init?.method === 'OPTIONS') throw new TypeError('Failed to fetch');
+          return fakeFetch(url, init);
+        },
+      });
+      replies = [ok(), ok()];
+      await outbox.append([event()], 1, 0);
+      await up.run();
+      await outbox.append([event()], 1, 0);
+      await up.run();
+      expect(requests.map((r) => r.encoding)).toEqual(['plain', 'compact-1']);
+    });
   });
 });
