@@ -247,7 +247,9 @@ export class Uploader {
       const compact = !plainThisRun && chooseWire(state.wire, url, now()) === COMPACT_1 ? toCompactNdjson(header, events) : undefined;
       const raw = compact ?? toNdjson(header, events);
       const body = await gzip(raw);
-      if (!fitsBudget(state.usage, body.length, policy.maxUploadKBPerDay)) {
+      // The plain copy of a batch whose compact form was refused is the same send, already let through.
+      const resend = plainAfterRefusal === batch.batchId;
+      if (!resend && !fitsBudget(state.usage, body.length, policy.maxUploadKBPerDay)) {
         return finish('budget', nextDayStart(now()), {
           ok: false,
           message: `daily upload budget of ${policy.maxUploadKBPerDay} KB used: uploads wait until tomorrow`,

@@ -355,6 +355,21 @@ describe('lib/upload/uploader', () => {
       });
     }
 
+    it('the plain copy of a refused compact batch goes even when the refused attempt used up the daily budget', async () => {
+      advertised = 'compact-1';
+      policy = { ...policy, maxUploadKBPerDay: 1 };
+      replies = [{ status: 415 }, ok()];
+      const up = uploader();
+      // The first batch of a day goes whatever its size; its plain copy is the same send.
+      await outbox.append(Array.from({ length: 300 }, () => event()), 1, 0);
+      expect(await up.run()).toBe('done');
+      expect(requests.map((r) => r.encoding)).toEqual(['compact-1', 'plain']);
+      expect((await up.state()).usage.bytes).toBeGreaterThan(1024);
+      await outbox.append([event()], 1, 0);
+      expect(await up.run()).toBe('budget');
+      expect(requests).toHaveLength(2);
+    });
+
     it('a batch refused plain as well was at fault, not the compact form: split as usual, compact again next run', async () => {
       advertised = 'compact-1';
       replies = [{ status: 422 }, { status: 422 }, ok(), ok()];
