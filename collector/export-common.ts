@@ -94,6 +94,16 @@ function nextSignificant(events: readonly CaptureEvent[], from: number) {
   return undefined;
 }
 
+/**
+ * A field's settled value as the content script reports it when the field changes or is left: the change
+ * event, or the input event carrying the whole value just before it (no inputType: no typing made it).
+ */
+function isSettledValue(event: CaptureEvent | undefined, field: string | undefined): boolean {
+  if (event === undefined || field === undefined || fieldKey('target' in event ? event.target : undefined) !== field) return false;
+  if (event.type === 'change') return event.value !== undefined;
+  return event.type === 'input' && event.inputType === undefined && event.value !== undefined;
+}
+
 /** `events` must be one tab's events in seq order. */
 export function analyseEdits(events: readonly CaptureEvent[]): EditAnalysis {
   const editingKeyIds = new Set<string>();
@@ -130,6 +140,13 @@ export function analyseEdits(events: readonly CaptureEvent[]): EditAnalysis {
         continue;
       }
       if (e.type === 'key' && same && typedSince) continue;
+      // The key that ended the typing (Enter, Tab) right after this value, then the field's settled value
+      // with no typing in between: this value went out while the person was still typing (its unfinished
+      // tail withheld, sent before the key), and the settled one is the same edit's value.
+      if (e.type === 'key' && same && !e.masked && isSettledValue(nextSignificant(events, j + 1), field)) {
+        supersededInputIds.add(event.id);
+        break;
+      }
       if ((e.type === 'focus' || e.type === 'click') && same) continue;
       if (same && (e.type === 'input' || (e.type === 'change' && (e.value !== undefined || e.masked)))) {
         supersededInputIds.add(event.id);

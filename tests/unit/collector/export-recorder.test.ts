@@ -244,6 +244,35 @@ describe('collector/export-recorder replay fidelity', () => {
     expect(flow.steps.map(brief).slice(2)).toEqual(['click aria/Full name', 'change aria/Full name = Ada', 'keyDown Enter', 'keyUp Enter']);
   });
 
+  it('drops a half-typed value sent before the Enter that ended the typing, for the settled value after it', () => {
+    // The page flushed while the person paused before Enter: the intermediate value (its unfinished tail
+    // withheld) left in one batch, the Enter and the settled value in the next.
+    const flow = flowOf([
+      event('navigation', 1, { kind: 'load' }),
+      click(2, 'Full name', { target: FIELD }),
+      key(3, '[text]'),
+      key(4, '[text]'),
+      event('input', 5, { target: FIELD, value: 'Walk the ', masked: false, inputType: 'insertText' }),
+      key(6, 'Enter'),
+      event('input', 7, { target: FIELD, value: 'Walk the dog', masked: false }),
+      event('change', 8, { target: FIELD, value: 'Walk the dog', masked: false }),
+    ]);
+    expect(flow.steps.map(brief).slice(2)).toEqual(['click aria/Full name', 'change aria/Full name = Walk the dog', 'keyDown Enter', 'keyUp Enter']);
+  });
+
+  it('keeps a value sent before Enter when what follows the Enter is new input, not the settled value', () => {
+    // An autofill chosen after Enter is a new value (it carries its inputType), not the typing's settlement.
+    const flow = flowOf([
+      event('navigation', 1, { kind: 'load' }),
+      click(2, 'Full name', { target: FIELD }),
+      key(3, '[text]'),
+      event('input', 4, { target: FIELD, value: 'a', masked: false, inputType: 'insertText' }),
+      key(5, 'Enter'),
+      event('input', 6, { target: FIELD, value: 'apple', masked: false, inputType: 'insertReplacementText' }),
+    ]);
+    expect(flow.steps.map(brief).slice(2)).toEqual(['click aria/Full name', 'change aria/Full name = a', 'keyDown Enter', 'keyUp Enter', 'change aria/Full name = apple']);
+  });
+
   it('replays a click made by the keyboard without its key in the middle of the element', () => {
     const flow = flowOf([event('navigation', 1, { kind: 'load' }), keyboardClick(2)]);
     expect(flow.steps[2]).toEqual({ type: 'click', selectors: SUBMIT.selectors, offsetX: 40, offsetY: 15 });
