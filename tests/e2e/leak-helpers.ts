@@ -16,6 +16,8 @@ interface Tap {
   messages: string[];
   uploads: string[];
   uploadErrors: string[];
+  /** Every record written to IndexedDB (put/add), whatever became of it later. */
+  writes: string[];
 }
 
 /**
@@ -27,8 +29,20 @@ export async function installTap(sw: Worker): Promise<void> {
   await sw.evaluate(() => {
     const g = globalThis as typeof globalThis & { __leakTap?: Tap };
     if (g.__leakTap) return;
-    const tap: Tap = { messages: [], uploads: [], uploadErrors: [] };
+    const tap: Tap = { messages: [], uploads: [], uploadErrors: [], writes: [] };
     g.__leakTap = tap;
+    // The outbox is emptied by every upload: a snapshot read later can miss rows that came and went.
+    for (const method of ['put', 'add'] as const) {
+      const real = IDBObjectStore.prototype[method];
+      IDBObjectStore.prototype[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+        try {
+          tap.writes.push(`${this.name}: ${JSON.stringify(value)}`);
+        } catch {
+          tap.writes.push(`${this.name}: [not JSON]`);
+        }
+        return key === undefined ? real.call(this, value) : real.call(this, value, key);
+      };
+    }
     chrome.runtime.onMessage.addListener((message: unknown) => {
       tap.messages.push(JSON.stringify(message));
       return undefined; // observe only: the background's own listener answers
@@ -417,10 +431,11 @@ export async function gatherViews(
     .toBe(true);
   const tap = await readTap(sw);
   expect(tap.uploads.length, 'the tap saw an upload').toBeGreaterThan(0);
+  expect(tap.writes.length, 'the tap saw the outbox written').toBeGreaterThan(0);
   const tabs = [...new Set(stored.map((e) => (e as { tab?: number }).tab ?? -1).filter((t) => t >= 0))];
   const views: Record<string, string> = {
     'messages received by the background': tap.messages.join('\n'),
-    'IndexedDB outbox and extension storage': storage,
+    'IndexedDB outbox and extension storage': `${storage}\n${tap.writes.join('\n')}`,
     'uploaded batch bytes': tap.uploads.join('\n'),
     ...(await collectorViews(installId, tabs)),
   };
