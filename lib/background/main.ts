@@ -65,6 +65,7 @@ export function startBackground(): void {
   const frameLevels = new FrameLevelBroker();
   const now = () => Date.now();
   const mode = (): CaptureMode => captureMode(resolved.policy, user, now());
+  const pauseIsOver = () => user.pausedUntil !== null && user.pausedUntil <= now();
 
   const ready: Promise<Core> = (async () => {
     const managed = readManagedPolicy();
@@ -94,7 +95,7 @@ export function startBackground(): void {
       },
     });
     const core = { outbox, uploader, installId };
-    await applyState(core, { expirePause: true });
+    await applyState(core);
     await restoreUploadAlarm(core);
     if (cached) void fresh.then((policy) => policyUpdated(core, policy));
     return core;
@@ -153,12 +154,15 @@ export function startBackground(): void {
   }
 
   /**
-   * Bring everything in line with the current policy and user state: expire a pause that is over,
+   * Bring everything in line with the current policy and user state: end a pause that is over,
    * publish the content configuration (only when it changed, so tabs are not woken for nothing),
    * badge, pause alarms.
    */
-  async function applyState(core: Core, opts: { expirePause?: boolean } = {}): Promise<void> {
-    if (opts.expirePause && user.pausedUntil !== null && user.pausedUntil <= now()) {
+  async function applyState(core: Core): Promise<void> {
+    // Whatever brought us here (the resume alarm, a worker start, a policy read that came late), a pause
+    // that is over ends through its marker: capture must never come back without its "resumed" event
+    // ahead of what it captures.
+    if (pauseIsOver()) {
       await resumeCapture(core, 'pause ended', true);
       return;
     }
@@ -401,6 +405,11 @@ export function startBackground(): void {
   }
 
   async function togglePause(core: Core) {
+    // A pause whose end was not yet processed ends first (else the toggle would pause again at once).
+    if (pauseIsOver()) {
+      await resumeCapture(core, 'pause ended', true);
+      return;
+    }
     if (mode() === 'paused') await resumeCapture(core, 'resumed by the employee', false);
     else if (mode() === 'recording') await pause(core, resolved.policy.maxPauseMinutes);
   }
@@ -437,7 +446,7 @@ export function startBackground(): void {
           uploadAlarmAt = null;
           await core.uploader.run();
         } else if (alarm.name === ALARM_RESUME || alarm.name === ALARM_BADGE) {
-          await applyState(core, { expirePause: true });
+          await applyState(core);
         }
       })
       .catch((err) => console.error(`Workflow Capture: alarm ${alarm.name} failed`, err));

@@ -106,8 +106,12 @@ test('capture resumes by itself at the deadline, even when the worker was stoppe
     .toBe('recording');
   await page.click('#a');
   const events = await collected((es) => es.some((e) => e.type === 'click'), 'a click after the automatic resume');
-  const resumed = byType(events, 'capture').find((e) => e.type === 'capture' && e.state === 'resumed');
-  expect(resumed).toMatchObject({ reason: 'pause ended' });
+  const markers = byType(events, 'capture');
+  const resumed = markers.find((e) => e.type === 'capture' && e.state === 'resumed');
+  expect(resumed, `capture markers: ${JSON.stringify(markers)}`).toMatchObject({ reason: 'pause ended' });
+  // The marker comes ahead of what was captured after it.
+  const at = (id: string) => events.findIndex((e) => e.id === id);
+  expect(at(resumed!.id)).toBeLessThan(at(events.find((e) => e.type === 'click')!.id));
 });
 
 test('the options page shows your data in plain language, deletes it, and excludes a site', async ({ context, extensionId, installId, ext, collector, collected }, testInfo) => {
